@@ -1,0 +1,84 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"prep/content"
+)
+
+// config is the settings shared by the commands that load the knowledge base or the
+// database. Each is a flag whose default comes from a PREP_* environment variable.
+type config struct {
+	addr      string
+	data      string
+	content   string
+	labs      string
+	logFormat string
+}
+
+// register defines the flags named in which ("addr", "data", "content", "labs", "log")
+// on fs, with defaults from env.
+func (c *config) register(fs *flag.FlagSet, env *Env, which ...string) {
+	def := func(name, fallback string) string {
+		if v := env.Getenv(name); v != "" {
+			return v
+		}
+		return fallback
+	}
+	for _, w := range which {
+		switch w {
+		case "addr":
+			fs.StringVar(&c.addr, "addr", def("PREP_ADDR", "127.0.0.1:8080"), "listen address (env PREP_ADDR)")
+		case "data":
+			fs.StringVar(&c.data, "data", def("PREP_DATA", defaultDataDir(env)), "data directory for prep.db and the search index, created if missing (env PREP_DATA)")
+		case "content":
+			fs.StringVar(&c.content, "content", def("PREP_CONTENT", ""), "directory of your own cards laid over the embedded ones (env PREP_CONTENT)")
+		case "labs":
+			fs.StringVar(&c.labs, "labs", def("PREP_LABS", ""), "directory of your own labs added to the embedded ones (env PREP_LABS)")
+		case "log":
+			fs.StringVar(&c.logFormat, "log-format", def("PREP_LOG_FORMAT", "text"), "request log format: text or json (env PREP_LOG_FORMAT)")
+		}
+	}
+}
+
+// defaultDataDir is the per-user data directory: $XDG_DATA_HOME/prep or
+// ~/.local/share/prep on Linux, the platform's equivalent elsewhere.
+func defaultDataDir(env *Env) string {
+	if d := env.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "prep")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "prep-data"
+	}
+	switch runtime.GOOS {
+	case "darwin":
+		return filepath.Join(home, "Library", "Application Support", "prep")
+	case "windows":
+		if d := env.Getenv("LocalAppData"); d != "" {
+			return filepath.Join(d, "prep")
+		}
+	}
+	return filepath.Join(home, ".local", "share", "prep")
+}
+
+// loadContent loads the embedded knowledge base with dir (if any) laid over it, checking
+// lab links with labExists.
+func loadContent(dir string, labExists func(string) bool) (*content.Library, error) {
+	opts := content.Options{LabExists: labExists}
+	if dir != "" {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return nil, fmt.Errorf("content directory: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("content directory %s is not a directory", dir)
+		}
+		opts.Overlay, opts.OverlayPath = os.DirFS(dir), dir
+	}
+	return content.Load(content.Embedded, opts)
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runMain runs prep in-process with args and returns its exit code and output.
+func runMain(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, &Env{
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string { return env[k] },
+	})
+	return code, out.String(), errb.String()
+}
+
+func TestCommands(t *testing.T) {
+	bad := t.TempDir()
+	os.MkdirAll(filepath.Join(bad, "resilience"), 0o755)
+	os.WriteFile(filepath.Join(bad, "resilience", "x.md"), []byte("---\nid: x\ntitle: X\nkind: concept\nlevel: mid\ntopic: resilience\nrelated: [nope]\n---\n\n## Question\n\nQ\n\n## Answer\n\nA\n\n## Key points\n\n- k\n\n## Follow-ups\n\n### F\n\nF\n"), 0o644)
+	tests := []struct {
+		name   string
+		args   []string
+		env    map[string]string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"help", []string{"help"}, nil, 0, "Commands:", ""},
+		{"-h", []string{"-h"}, nil, 0, "Commands:", ""},
+		{"help serve", []string{"help", "serve"}, nil, 0, "-addr string", ""},
+		{"help search", []string{"help", "search"}, nil, 0, "-advanced", ""},
+		{"help unknown", []string{"help", "fly"}, nil, 2, "", `unknown command "fly"`},
+		{"unknown command", []string{"fly"}, nil, 2, "", `unknown command "fly"`},
+		{"bad flag", []string{"serve", "--nope"}, nil, 2, "", "flag provided but not defined: -nope"},
+		{"serve args", []string{"serve", "extra"}, nil, 2, "", "serve takes no arguments"},
+		{"env default shows in help", []string{"help", "serve"}, map[string]string{"PREP_ADDR": "127.0.0.1:9999"}, 0, `default "127.0.0.1:9999"`, ""},
+		{"content check", []string{"content", "check"}, nil, 0, "ok: ", ""},
+		{"content check bad dir", []string{"content", "check", bad}, nil, 1, "", filepath.Join(bad, "resilience", "x.md") + `:7: related card "nope" does not exist`},
+		{"content check usage", []string{"content", "lint"}, nil, 2, "", "usage: prep content check [DIR]"},
+		{"search typo", []string{"search", "circut", "braker"}, nil, 0, "/cards/circuit-breaker", ""},
+		{"search bad kind", []string{"search", "--kind", "essay", "cache"}, nil, 1, "", `unknown kind "essay"`},
+		{"search no query", []string{"search"}, nil, 2, "", "usage: prep search"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runMain(t, tt.env, tt.args...)
+			if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errs, tt.stderr) {
+				t.Errorf("prep %s: exit %d\nstdout: %.500s\nstderr: %.500s\nwant exit %d, stdout with %q, stderr with %q",
+					strings.Join(tt.args, " "), code, out, errs, tt.code, tt.stdout, tt.stderr)
+			}
+		})
+	}
+}

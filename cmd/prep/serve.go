@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"prep/content/search"
+	"prep/web"
+)
+
+var serveCmd = &command{
+	name:    "serve",
+	summary: "serve the knowledge base, review and labs over HTTP (the default)",
+	help: `"prep serve" (or just "prep") serves everything on --addr, with the embedded content
+and your progress in DATA/prep.db. It stops cleanly on Ctrl-C or SIGTERM.`,
+	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
+		var cfg config
+		cfg.register(fs, env, "addr", "data", "content", "labs", "log")
+		return func(ctx context.Context, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf(env, "serve takes no arguments (got %q); see prep help serve", args)
+			}
+			return serve(ctx, env, cfg)
+		}
+	},
+}
+
+func serve(ctx context.Context, env *Env, cfg config) error {
+	var logger *slog.Logger
+	switch cfg.logFormat {
+	case "text":
+		logger = slog.New(slog.NewTextHandler(env.Stderr, nil))
+	case "json":
+		logger = slog.New(slog.NewJSONHandler(env.Stderr, nil))
+	default:
+		return usageErrorf(env, "--log-format must be text or json, not %q", cfg.logFormat)
+	}
+	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	labExists, err := labChecker(cfg.labs)
+	if err != nil {
+		return err
+	}
+	lib, err := loadContent(cfg.content, labExists)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return fmt.Errorf("the content has problems (listed above); fix them or run prep content check")
+	}
+	idx, err := search.New(lib, filepath.Join(cfg.data, "index"))
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	srv, err := web.New(web.Deps{Library: lib, Search: idx, Logger: logger})
+	if err != nil {
+		return err
+	}
+	return srv.Serve(ctx, cfg.addr, func(addr string) {
+		logger.Info("prep is serving", "url", "http://"+addr, "cards", len(lib.Cards()), "data", cfg.data)
+	})
+}
