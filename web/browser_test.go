@@ -11,6 +11,8 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"prep/store"
 )
 
 // browser starts headless Debian chromium for one test. Without chromium the test is
@@ -123,5 +125,36 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 	do(t, ctx, chromedp.Click(chromedp.CSS("#answer > summary")))
 	if !eval[bool](t, ctx, `document.getElementById("answer").open`) {
 		t.Error("clicking the summary did not reveal the answer without JavaScript")
+	}
+}
+
+func TestBrowserReviewKeys(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := browser(t, true)
+	do(t, ctx, chromedp.Navigate(env.ts.URL+"/review"), chromedp.WaitVisible(chromedp.CSS(`article[data-card="circuit-breaker"]`)))
+	eval[bool](t, ctx, `window.__samePage = true`)
+	do(t, ctx, chromedp.KeyEvent("3")) // before the reveal: ignored
+	if !eval[bool](t, ctx, `!!document.querySelector('article[data-card="circuit-breaker"]')`) {
+		t.Fatal("a rating key before the reveal rated the card")
+	}
+	do(t, ctx, chromedp.KeyEvent(" "), chromedp.KeyEvent("3"), chromedp.WaitVisible(chromedp.CSS(`article[data-card="retry-storm"]`)))
+	if !eval[bool](t, ctx, `window.__samePage === true`) {
+		t.Error("rating reloaded the whole page")
+	}
+	do(t, ctx, chromedp.KeyEvent("u"), chromedp.WaitVisible(chromedp.CSS(`article[data-card="circuit-breaker"]`)))
+	if st, ok, _ := env.store.State(context.Background(), store.LocalUserID, "circuit-breaker"); ok {
+		t.Errorf("after u, circuit-breaker still has a state: %+v", st)
+	}
+}
+
+func TestBrowserReviewWithoutJavaScript(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := browser(t, false)
+	do(t, ctx, chromedp.Navigate(env.ts.URL+"/review"), chromedp.WaitVisible(chromedp.CSS(`article[data-card="circuit-breaker"]`)),
+		chromedp.Click(chromedp.CSS("#answer > summary")),
+		chromedp.Click(chromedp.CSS(`#rate button[value="3"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`article[data-card="retry-storm"]`)))
+	if _, ok, _ := env.store.State(context.Background(), store.LocalUserID, "circuit-breaker"); !ok {
+		t.Error("the form post did not store the rating")
 	}
 }

@@ -86,9 +86,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
-// wantsJSON reports whether the client is the API or asked for JSON.
+// wantsJSON reports whether the client is the API, sent JSON, or asked for JSON.
 func wantsJSON(c echo.Context) bool {
-	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") || strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) {
 		return true
 	}
 	accept := c.Request().Header.Get(echo.HeaderAccept)

@@ -20,7 +20,7 @@ import (
 var templateFS embed.FS
 
 // pageNames lists every page template; New fails if one is missing.
-var pageNames = []string{"home", "topic", "card", "case", "search", "error"}
+var pageNames = []string{"home", "topic", "card", "case", "search", "error", "login", "account", "review", "stats", "settings"}
 
 // pages holds each page parsed together with the layout, once.
 type pages struct{ byName map[string]*template.Template }
@@ -79,6 +79,12 @@ func (s *Server) render(c echo.Context, status int, name string, data map[string
 	}
 	data["Path"] = c.Request().URL.Path
 	data["Topics"] = s.lib.Topics()
+	data["CSRF"] = c.Get("csrf")
+	data["Progress"] = s.store != nil
+	data["SignInMode"] = c.Get("signInMode")
+	if u, ok := currentUser(c); ok {
+		data["Me"] = u
+	}
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, "layout.html", data); err != nil {
 		return prep.Wrap("web.render "+name, err)

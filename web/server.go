@@ -11,13 +11,16 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"prep"
 	"prep/content"
 	"prep/content/search"
+	"prep/store"
 )
 
 // Limits and timeouts of the HTTP server.
@@ -28,21 +31,27 @@ const (
 	shutdownTimeout   = 10 * time.Second
 )
 
-// Deps is what the server is built from.
+// Deps is what the server is built from. Store may be nil, for a server that only
+// serves the knowledge base (progress features then answer 503).
 type Deps struct {
 	Library *content.Library
 	Search  *search.Index
+	Store   *store.DB
 	Logger  *slog.Logger
+	Now     func() time.Time // the clock; time.Now when nil (tests set it)
 }
 
 // Server is the HTTP front of prep.
 type Server struct {
-	e      *echo.Echo
-	lib    *content.Library
-	search *search.Index
-	log    *slog.Logger
-	pages  *pages
-	assets *assets
+	e       *echo.Echo
+	lib     *content.Library
+	search  *search.Index
+	store   *store.DB
+	log     *slog.Logger
+	now     func() time.Time
+	pages   *pages
+	assets  *assets
+	signins *signinLimiter
 }
 
 // New builds the server, parsing every template and hashing every asset.
@@ -58,7 +67,11 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, log: d.Logger, pages: pg, assets: as}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, log: d.Logger, now: d.Now,
+		pages: pg, assets: as, signins: newSigninLimiter()}
 	s.e.HideBanner, s.e.HidePort = true, true
 	// The server faces clients directly unless an operator puts a proxy in front: never
 	// trust X-Forwarded-For, or a client could pick its own address for rate limits.
@@ -133,8 +146,26 @@ func (s *Server) middleware() {
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 	}))
 	s.e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
-	s.e.Use(middleware.BodyLimit(maxBodySize))
+	s.e.Use(bodyLimit()) // 1 MB; POST /import up to 32 MiB
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
+	s.e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		// A cross-site form cannot send a JSON body without a CORS preflight, which this
+		// server never grants, so JSON requests need no token. Browsers that send
+		// Sec-Fetch-Site are checked by it; older ones by the token in forms.
+		Skipper: func(c echo.Context) bool {
+			return strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON)
+		},
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		CookieName:     "prep_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		ContextKey:     "csrf",
+		ErrorHandler: func(error, echo.Context) error {
+			return prep.Errorf(prep.Forbidden, "csrf", "this form is out of date or came from another site: reload the page and submit it again")
+		},
+	}))
+	s.e.Use(s.identify)
 }
 
 func (s *Server) routes() {
@@ -151,6 +182,31 @@ func (s *Server) routes() {
 	api.GET("/cards/:id", s.apiCard)
 	api.GET("/topics", s.apiTopics)
 	api.GET("/search", s.apiSearch)
+
+	// Accounts.
+	s.e.GET("/login", s.loginPage)
+	s.e.POST("/login", s.login)
+	s.e.POST("/logout", s.logout)
+	s.e.POST("/logout/everywhere", s.logoutEverywhere)
+	s.e.GET("/account", s.accountPage, s.needUser)
+	s.e.POST("/account", s.createAccount, s.needUser)
+
+	// Review and progress.
+	s.e.GET("/review", s.reviewPage, s.needUser)
+	s.e.POST("/review", s.rate, s.needUser)
+	s.e.POST("/review/undo", s.undo, s.needUser)
+	api.GET("/review/next", s.apiNext, s.needUser)
+	api.POST("/review/ratings", s.apiRate, s.needUser)
+	api.POST("/review/undo", s.apiUndo, s.needUser)
+	s.e.GET("/stats", s.statsPage, s.needUser)
+	api.GET("/stats", s.apiStats, s.needUser)
+	s.e.GET("/settings", s.settingsPage, s.needUser)
+	s.e.POST("/settings", s.saveSettings, s.needUser)
+	api.GET("/settings", s.apiSettings, s.needUser)
+	api.PUT("/settings", s.apiSaveSettings, s.needUser)
+	s.e.GET("/export.json", s.exportJSON, s.needUser)
+	s.e.GET("/export.csv", s.exportCSV, s.needUser)
+	s.e.POST("/import", s.importProgress, s.needUser)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }
 

@@ -1,24 +1,52 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"prep/content"
 	"prep/content/search"
+	"prep/store"
 
 	"github.com/labstack/echo/v4"
 )
 
-// newTestServer serves the fixture knowledge base in testdata/content.
-func newTestServer(t *testing.T) *httptest.Server {
+// testEnv is a server over the fixture knowledge base in testdata/content, with a real
+// SQLite store in a temp dir and a clock the test moves.
+type testEnv struct {
+	ts    *httptest.Server
+	srv   *Server
+	store *store.DB
+	mu    sync.Mutex
+	clock time.Time
+}
+
+// now is the test clock.
+func (e *testEnv) now() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.clock
+}
+
+// advance moves the test clock forward.
+func (e *testEnv) advance(d time.Duration) {
+	e.mu.Lock()
+	e.clock = e.clock.Add(d)
+	e.mu.Unlock()
+}
+
+func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
 	lib, err := content.Load(os.DirFS("testdata/content"), content.Options{})
 	if err != nil {
@@ -29,14 +57,23 @@ func newTestServer(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close() })
-	srv, err := New(Deps{Library: lib, Search: idx, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "prep.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return ts
+	t.Cleanup(func() { db.Close() })
+	e := &testEnv{store: db, clock: time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)}
+	e.srv, err = New(Deps{Library: lib, Search: idx, Store: db, Now: e.now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ts = httptest.NewServer(e.srv.Handler())
+	t.Cleanup(e.ts.Close)
+	return e
 }
+
+// newTestServer serves the fixture knowledge base.
+func newTestServer(t *testing.T) *httptest.Server { return newTestEnv(t).ts }
 
 // scenario is one HTTP request and what its response must hold.
 type scenario struct {
@@ -120,7 +157,9 @@ func TestRoutes(t *testing.T) {
 		{name: "api search broken syntax", url: "/api/search?advanced=true&q=%22abc", status: 400, contains: []string{`"kind":"invalid"`, "query syntax"}},
 		{name: "api unknown", url: "/api/nothing", status: 404, contains: []string{`"kind":"not_found"`}},
 		{name: "json error on accept", url: "/cards/nope", header: map[string]string{"Accept": "application/json"}, status: 404, contains: []string{`"kind":"not_found"`}},
-		{name: "method not allowed", method: "DELETE", url: "/cards/circuit-breaker", status: 405},
+		{name: "method not allowed", method: "DELETE", url: "/cards/circuit-breaker", header: map[string]string{"Content-Type": "application/json"}, status: 405},
+		{name: "form post without csrf token", method: "POST", url: "/review", body: "card=x&rating=3", header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, status: 403, contains: []string{"reload the page"}},
+		{name: "cross-site form post", method: "POST", url: "/review", body: "card=x&rating=3", header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site"}, status: 403},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) { sc.run(t, ts, ts.Client()) })

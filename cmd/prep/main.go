@@ -16,6 +16,9 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	// The binary must work where the system has no zone database (a scratch container,
+	// Windows): user settings name time zones.
+	_ "time/tzdata"
 
 	"prep"
 )
@@ -48,7 +51,7 @@ type command struct {
 }
 
 // commands lists every sub-command; serve is the default.
-var commands = []*command{serveCmd, contentCmd, searchCmd, healthCmd}
+var commands = []*command{serveCmd, contentCmd, searchCmd, healthCmd, userCmd, backupCmd, exportCmd, importCmd}
 
 // errUsage marks a usage error already explained on stderr: exit 2.
 var errUsage = errors.New("usage")

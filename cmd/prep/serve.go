@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"prep/content/search"
+	"prep/store"
 	"prep/web"
 )
 
@@ -56,7 +57,12 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 		return err
 	}
 	defer idx.Close()
-	srv, err := web.New(web.Deps{Library: lib, Search: idx, Logger: logger})
+	db, err := store.Open(ctx, filepath.Join(cfg.data, "prep.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -1,23 +1,60 @@
-// prep: keyboard shortcuts. Every page works without this file; it only adds keys.
+// prep: keyboard shortcuts and review without page loads. Every page works without this
+// file (forms post, <details> reveal); it only adds keys and smoother review.
 (function () {
-  window.__prepKeys = true; // lets the browser tests tell that scripts ran
   "use strict";
+  window.__prepKeys = true; // lets the browser tests tell that scripts ran
+
   function typing(e) {
     var t = e.target;
     return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName));
   }
+
+  // Review forms post with fetch and swap in the next page's <main>: no full page load,
+  // and the URL stays what a reload should show.
+  var busy = false;
+  function post(form, submitter) {
+    if (busy) return;
+    busy = true;
+    var body = new FormData(form, submitter);
+    fetch(form.action, {method: "POST", body: body, headers: {"Accept": "text/html"}, credentials: "same-origin"})
+      .then(function (r) { return r.text().then(function (t) { return {r: r, t: t}; }); })
+      .then(function (x) {
+        var doc = new DOMParser().parseFromString(x.t, "text/html");
+        var next = doc.querySelector("main");
+        if (!next) { window.location.href = x.r.url; return; }
+        document.querySelector("main").replaceWith(next);
+        document.title = doc.title;
+        if (x.r.redirected) history.replaceState(null, "", x.r.url);
+      })
+      .catch(function () { form.submit(); })
+      .finally(function () { busy = false; });
+  }
+  document.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (f.id !== "rate" && f.id !== "undo") return;
+    e.preventDefault();
+    post(f, e.submitter);
+  });
+
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey || typing(e)) return;
+    var a = document.getElementById("answer");
     if (e.key === "/") {
       var q = document.getElementById("q");
       if (q) { e.preventDefault(); q.focus(); q.select(); }
     } else if (e.key === " ") {
-      var a = document.getElementById("answer");
       if (a && a.tagName === "DETAILS") {
         e.preventDefault();
         a.open = !a.open;
-        if (a.open) a.querySelector("summary").scrollIntoView({block: "start", behavior: "smooth"});
       }
+    } else if (/^[1-4]$/.test(e.key)) {
+      var rate = document.getElementById("rate");
+      if (!rate || !a || !a.open) return; // rate only what you have seen the answer to
+      var b = rate.querySelector('button[data-key="' + e.key + '"]');
+      if (b) { e.preventDefault(); post(rate, b); }
+    } else if (e.key === "u") {
+      var undo = document.getElementById("undo");
+      if (undo) { e.preventDefault(); post(undo, null); }
     }
   });
 })();

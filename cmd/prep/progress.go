@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"prep/store"
+)
+
+// openStore opens DATA/prep.db, creating the data directory if needed.
+func openStore(ctx context.Context, data string) (*store.DB, error) {
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	return store.Open(ctx, filepath.Join(data, "prep.db"))
+}
+
+var userCmd = &command{
+	name:    "user",
+	usage:   "add NAME | list",
+	summary: "add accounts (the first one switches the server to sign-in mode)",
+	help: `"prep user add NAME" creates an account; the password is read from standard input (one
+line), or asked for when standard input is a terminal. The first account takes over the
+offline user's progress, and from then on the server asks everyone to sign in.
+"prep user list" lists the accounts.`,
+	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
+		var cfg config
+		cfg.register(fs, env, "data")
+		return func(ctx context.Context, args []string) error {
+			switch {
+			case len(args) == 1 && args[0] == "list":
+				db, err := openStore(ctx, cfg.data)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				users, err := db.Users(ctx)
+				if err != nil {
+					return err
+				}
+				for _, u := range users {
+					mode := "offline (no password)"
+					if u.HasPassword {
+						mode = "account"
+					}
+					fmt.Fprintf(env.Stdout, "%s\t%s\tcreated %s\n", u.Name, mode, u.CreatedAt.Format("2006-01-02"))
+				}
+				return nil
+			case len(args) == 2 && args[0] == "add":
+				if f, ok := env.Stdin.(*os.File); ok && isTerminal(f) {
+					fmt.Fprintf(env.Stderr, "Password for %s: ", args[1])
+				}
+				line, err := bufio.NewReader(io.LimitReader(env.Stdin, 4096)).ReadString('\n')
+				if err != nil && err != io.EOF {
+					return err
+				}
+				password := strings.TrimRight(line, "\r\n")
+				db, err := openStore(ctx, cfg.data)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				u, err := db.AddUser(ctx, args[1], password)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "added %s; the server now asks for sign-in\n", u.Name)
+				return nil
+			}
+			return usageErrorf(env, "usage: prep user add NAME | prep user list")
+		}
+	},
+}
+
+// isTerminal reports whether f is a character device (a terminal) rather than a pipe
+// or a file, so the password prompt is shown only to people.
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+var backupCmd = &command{
+	name:    "backup",
+	usage:   "FILE",
+	summary: "write a consistent copy of the database, even while the server runs",
+	help:    `"prep backup FILE" copies DATA/prep.db to FILE (which must not exist) with VACUUM INTO.`,
+	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
+		var cfg config
+		cfg.register(fs, env, "data")
+		return func(ctx context.Context, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf(env, "usage: prep backup FILE")
+			}
+			db, err := openStore(ctx, cfg.data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := db.Backup(ctx, args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "wrote %s\n", args[0])
+			return nil
+		}
+	},
+}
+
+var exportCmd = &command{
+	name:    "export",
+	usage:   "[FILE]",
+	summary: "export a user's progress and review log (JSON, or --csv for the log)",
+	help:    `"prep export [FILE]" writes the progress of --user (default: the offline user) to FILE or standard output.`,
+	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
+		var cfg config
+		cfg.register(fs, env, "data")
+		user := fs.String("user", "", "account name (default: the offline user)")
+		csv := fs.Bool("csv", false, "write the review log as CSV instead")
+		return func(ctx context.Context, args []string) error {
+			if len(args) > 1 {
+				return usageErrorf(env, "usage: prep export [--csv] [--user NAME] [FILE]")
+			}
+			db, err := openStore(ctx, cfg.data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			id, err := userID(ctx, db, *user)
+			if err != nil {
+				return err
+			}
+			w := env.Stdout
+			if len(args) == 1 {
+				f, err := os.OpenFile(args[0], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				w = f
+			}
+			if *csv {
+				return db.ExportCSV(ctx, id, w)
+			}
+			return db.Export(ctx, id, w)
+		}
+	},
+}
+
+var importCmd = &command{
+	name:    "import",
+	usage:   "FILE",
+	summary: "import progress exported by prep export into a user with no progress",
+	help:    `"prep import FILE" loads a JSON export into --user (default: the offline user), which must have no progress yet.`,
+	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
+		var cfg config
+		cfg.register(fs, env, "data")
+		user := fs.String("user", "", "account name (default: the offline user)")
+		return func(ctx context.Context, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf(env, "usage: prep import [--user NAME] FILE")
+			}
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			db, err := openStore(ctx, cfg.data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			id, err := userID(ctx, db, *user)
+			if err != nil {
+				return err
+			}
+			if err := db.Import(ctx, id, f); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "imported %s\n", args[0])
+			return nil
+		}
+	},
+}
+
+// userID finds an account by name; "" is the offline (local) user.
+func userID(ctx context.Context, db *store.DB, name string) (int64, error) {
+	if name == "" {
+		return store.LocalUserID, nil
+	}
+	users, err := db.Users(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, u := range users {
+		if strings.EqualFold(u.Name, name) {
+			return u.ID, nil
+		}
+	}
+	return 0, fmt.Errorf("no user %q (see prep user list)", name)
+}

@@ -1,0 +1,215 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"prep"
+	"prep/store/fsrs"
+)
+
+// progress gives the local user of db some of everything Export writes.
+func progress(t *testing.T, db *DB) {
+	t.Helper()
+	ctx := context.Background()
+	s := Settings{DesiredRetention: 0.87, NewPerDay: 7, RolloverHour: 3, MaxIntervalDays: 400, TimeZone: "Europe/Berlin"}
+	if err := db.SetSettings(ctx, LocalUserID, s); err != nil {
+		t.Fatal(err)
+	}
+	now := t0
+	for i, r := range []fsrs.Rating{fsrs.Good, fsrs.Good, fsrs.Again, fsrs.Good, fsrs.Easy} {
+		res := rate(t, db, LocalUserID, "cap-theorem", r, now)
+		rate(t, db, LocalUserID, "card-"+string(rune('a'+i)), fsrs.Hard, now)
+		now = res.After.Due
+	}
+	if _, err := db.Undo(ctx, LocalUserID); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []Attempt{
+		{Lab: "lru-cache", Mode: ModeRun, Verdict: "failed", ResultJSON: []byte(`{"failed":["TestEvict"]}`),
+			Source: map[string]string{"lru.go": "package lru\n\n// \"quoted\", commas\n"}, Duration: 2 * time.Second, CreatedAt: t0},
+		{Lab: "lru-cache", Mode: ModeSubmit, Verdict: VerdictPassed, CreatedAt: t0.Add(time.Hour)},
+	} {
+		if _, err := db.SaveAttempt(ctx, LocalUserID, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// exportOf returns the user's export with the export time replaced by a fixed one.
+func exportOf(t *testing.T, db *DB, userID int64) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := db.Export(context.Background(), userID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("export is not JSON: %v\n%s", err, buf.Bytes())
+	}
+	return bytes.Replace(buf.Bytes(), doc["exported_at"], []byte(`"2000-01-01T00:00:00Z"`), 1)
+}
+
+func TestExportImportRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	src := openTest(t)
+	progress(t, src)
+	data := exportOf(t, src, LocalUserID)
+
+	dst := openTest(t)
+	if err := dst.Import(ctx, LocalUserID, bytes.NewReader(data)); err != nil {
+		t.Fatal(err)
+	}
+	wantStates, _ := src.States(ctx, LocalUserID)
+	gotStates, _ := dst.States(ctx, LocalUserID)
+	if len(wantStates) != 5 || !reflect.DeepEqual(gotStates, wantStates) {
+		t.Errorf("states after import:\n%v\nwant\n%v", gotStates, wantStates)
+	}
+	if got, want := logOf(t, dst, LocalUserID), logOf(t, src, LocalUserID); len(want) != 9 || !reflect.DeepEqual(got, want) {
+		t.Errorf("log after import:\n%+v\nwant\n%+v", got, want)
+	}
+	wantAttempts, _ := src.Attempts(ctx, LocalUserID, "lru-cache", 0)
+	gotAttempts, _ := dst.Attempts(ctx, LocalUserID, "lru-cache", 0)
+	if !reflect.DeepEqual(gotAttempts, wantAttempts) {
+		t.Errorf("attempts after import:\n%+v\nwant\n%+v", gotAttempts, wantAttempts)
+	}
+	if got, want := exportOf(t, dst, LocalUserID), data; !bytes.Equal(got, want) {
+		t.Errorf("re-export differs:\n%s\nwant\n%s", got, want)
+	}
+	// Undo works on imported history as on the original.
+	c1, err1 := src.Undo(ctx, LocalUserID)
+	c2, err2 := dst.Undo(ctx, LocalUserID)
+	s1, _, _ := src.State(ctx, LocalUserID, c1)
+	s2, _, _ := dst.State(ctx, LocalUserID, c2)
+	if err1 != nil || err2 != nil || c1 != c2 || s1 != s2 {
+		t.Errorf("undo after import: %s %v %+v vs %s %v %+v", c1, err1, s1, c2, err2, s2)
+	}
+
+	// An account with progress refuses an import.
+	err := dst.Import(ctx, LocalUserID, bytes.NewReader(data))
+	wantKind(t, err, prep.Conflict)
+	err = dst.Import(ctx, 99, bytes.NewReader(data))
+	wantKind(t, err, prep.NotFound)
+}
+
+func TestExportEmpty(t *testing.T) {
+	db := openTest(t)
+	data := exportOf(t, db, LocalUserID)
+	var doc exportDoc
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Format != ExportFormat || doc.Version != ExportVersion || len(doc.States)+len(doc.Reviews)+len(doc.Attempts) != 0 {
+		t.Errorf("empty export = %s", data)
+	}
+	if !strings.Contains(string(data), `"states":[]`) {
+		t.Errorf("empty arrays should be [], not null: %s", data)
+	}
+	err := db.Export(context.Background(), 99, &bytes.Buffer{})
+	wantKind(t, err, prep.NotFound)
+}
+
+func TestImportValidation(t *testing.T) {
+	src := openTest(t)
+	progress(t, src)
+	var buf bytes.Buffer
+	if err := src.Export(context.Background(), LocalUserID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	valid := buf.String()
+	// edit decodes the valid export, changes it and encodes it again.
+	edit := func(f func(doc map[string]any)) string {
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(valid), &doc); err != nil {
+			t.Fatal(err)
+		}
+		f(doc)
+		b, _ := json.Marshal(doc)
+		return string(b)
+	}
+	elem := func(doc map[string]any, array string, i int) map[string]any {
+		return doc[array].([]any)[i].(map[string]any)
+	}
+	tests := []struct {
+		name, input, want string // want: in the error message
+	}{
+		{"empty", "", "empty or cut short"},
+		{"cut short", valid[:len(valid)/2], "cut short"},
+		{"not JSON", "{states: 1}", "not valid JSON at byte 2"},
+		{"trailing data", valid + "{}", "after the JSON object"},
+		{"wrong format", edit(func(d map[string]any) { d["format"] = "anki" }), `format: "anki"`},
+		{"newer version", edit(func(d map[string]any) { d["version"] = 2 }), "version: 2"},
+		{"unknown field", edit(func(d map[string]any) { d["extra"] = 1 }), `unknown field "extra"`},
+		{"unknown field in an element", edit(func(d map[string]any) { elem(d, "attempts", 1)["score"] = 1 }), `attempts[1]: unknown field "score"`},
+		{"bad time", edit(func(d map[string]any) { elem(d, "reviews", 5)["reviewed_at"] = "yesterday" }), `reviews[5].reviewed_at: "yesterday" is not an RFC 3339 time`},
+		{"bad due", edit(func(d map[string]any) { elem(d, "reviews", 2)["before"].(map[string]any)["due"] = 5 }), "reviews[2].before.due: 5 is not an RFC 3339 time"},
+		{"wrong type", edit(func(d map[string]any) { elem(d, "states", 1)["stability"] = "high" }), "states[1].stability: expected float64, found a JSON string"},
+		{"bad retention", edit(func(d map[string]any) { d["settings"].(map[string]any)["desired_retention"] = 2 }), "settings.desired_retention:"},
+		{"bad zone", edit(func(d map[string]any) { d["settings"].(map[string]any)["time_zone"] = "Mars/Base" }), "settings.time_zone:"},
+		{"bad card id", edit(func(d map[string]any) { elem(d, "states", 2)["card_id"] = "Bad Id" }), "states[2].card_id:"},
+		{"duplicate card", edit(func(d map[string]any) { elem(d, "states", 2)["card_id"] = elem(d, "states", 1)["card_id"] }), "states[2].card_id: card"},
+		{"negative stability", edit(func(d map[string]any) { elem(d, "states", 1)["stability"] = -1 }), "states[1].stability:"},
+		{"difficulty over 10", edit(func(d map[string]any) { elem(d, "states", 0)["difficulty"] = 11 }), "states[0].difficulty:"},
+		{"unknown state", edit(func(d map[string]any) { elem(d, "states", 0)["state"] = "forgotten" }), "states[0].state:"},
+		{"missing due", edit(func(d map[string]any) { delete(elem(d, "states", 3), "due") }), "states[3].due: missing"},
+		{"negative reps", edit(func(d map[string]any) { elem(d, "states", 0)["reps"] = -2 }), "states[0].reps:"},
+		{"bad rating", edit(func(d map[string]any) { elem(d, "reviews", 4)["rating"] = "meh" }), "reviews[4].rating:"},
+		{"elapsed too long", edit(func(d map[string]any) { elem(d, "reviews", 1)["elapsed_ms"] = 3600001 }), "reviews[1].elapsed_ms:"},
+		{"missing review time", edit(func(d map[string]any) { delete(elem(d, "reviews", 0), "reviewed_at") }), "reviews[0].reviewed_at: missing"},
+		{"bad state before", edit(func(d map[string]any) {
+			elem(d, "reviews", 2)["before"].(map[string]any)["scheduled_days"] = 99999
+		}), "reviews[2].before.scheduled_days:"},
+		{"bad state after", edit(func(d map[string]any) {
+			elem(d, "reviews", 3)["after"].(map[string]any)["state"] = 7
+		}), "reviews[3].after.state: expected string"},
+		{"bad attempt mode", edit(func(d map[string]any) { elem(d, "attempts", 1)["mode"] = "walk" }), "attempts[1].mode:"},
+		{"attempt source too big", edit(func(d map[string]any) {
+			elem(d, "attempts", 0)["source"] = map[string]any{"a.go": strings.Repeat("x", 70000)}
+		}), "attempts[0].source:"},
+		{"attempt without time", edit(func(d map[string]any) { delete(elem(d, "attempts", 0), "created_at") }), "attempts[0].created_at: missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := openTest(t)
+			err := db.Import(context.Background(), LocalUserID, strings.NewReader(tt.input))
+			wantKind(t, err, prep.Invalid)
+			if msg := prep.Message(err); !strings.Contains(msg, tt.want) {
+				t.Errorf("message %q lacks %q", msg, tt.want)
+			}
+			if s, _ := db.States(context.Background(), LocalUserID); len(s) != 0 {
+				t.Error("a refused import wrote states")
+			}
+		})
+	}
+}
+
+func TestExportCSV(t *testing.T) {
+	db := openTest(t)
+	progress(t, db)
+	var buf bytes.Buffer
+	if err := db.ExportCSV(context.Background(), LocalUserID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "\r\n") {
+		t.Error("lines do not end in CRLF (RFC 4180)")
+	}
+	records, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := logOf(t, db, LocalUserID)
+	if len(records) != len(log)+1 || !reflect.DeepEqual(records[0], csvHeader) {
+		t.Fatalf("%d records with header %v; want %d with %v", len(records), records[0], len(log)+1, csvHeader)
+	}
+	first := records[1]
+	want := []string{"2026-05-01T12:00:00.000Z", "cap-theorem", "3", "5000", "new", "2026-05-01T12:00:00.000Z"}
+	if !reflect.DeepEqual(first[:len(want)], want) {
+		t.Errorf("first row %v, want it to start %v", first, want)
+	}
+}

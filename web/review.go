@@ -1,0 +1,269 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"prep"
+	"prep/content"
+	"prep/store"
+	"prep/store/fsrs"
+)
+
+// maxElapsed caps the answering time a client may report; store clamps it too.
+const maxElapsed = time.Hour
+
+// deck is a filter plus, optionally, a case study: the set of cards a review session
+// draws from.
+type deck struct {
+	filter
+	Case string
+}
+
+func (s *Server) parseDeck(c echo.Context) (deck, error) {
+	f, err := s.parseFilter(c)
+	if err != nil {
+		return deck{}, err
+	}
+	d := deck{filter: f, Case: c.QueryParam("case")}
+	if d.Case == "" {
+		d.Case = c.FormValue("case")
+	}
+	if d.Case != "" {
+		if _, ok := s.lib.Case(d.Case); !ok {
+			return d, prep.Errorf(prep.Invalid, "deck", "unknown case %q", d.Case)
+		}
+	}
+	return d, nil
+}
+
+func (d deck) match(c *content.Card) bool {
+	return d.filter.match(c) && (d.Case == "" || c.Case == d.Case)
+}
+
+// Params returns the deck as URL parameters, to carry it from card to card.
+func (d deck) Params() url.Values {
+	q := url.Values{}
+	for k, v := range map[string]string{"kind": d.Kind, "level": d.Level, "topic": d.Topic, "tag": d.Tag, "case": d.Case} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q
+}
+
+// queue is where a user stands in a deck right now.
+type queue struct {
+	Next     *content.Card // nil when nothing is left for today
+	IsNew    bool
+	Due      int // review cards due now, in the deck
+	NewLeft  int // new cards still allowed today, in the deck
+	NewToday int // new cards already started today (all decks)
+	Settings store.Settings
+}
+
+// queueFor builds the queue: due reviews first, oldest due first, then new cards in
+// library order up to the daily limit. Cards that left the library are skipped.
+func (s *Server) queueFor(c echo.Context, userID int64, d deck, now time.Time) (queue, error) {
+	ctx := c.Request().Context()
+	st, err := s.store.Settings(ctx, userID)
+	if err != nil {
+		return queue{}, err
+	}
+	q := queue{Settings: st}
+	due, err := s.store.Due(ctx, userID, now)
+	if err != nil {
+		return q, err
+	}
+	for _, id := range due {
+		if card := s.lib.Card(id); card != nil && d.match(card) {
+			if q.Next == nil {
+				q.Next = card
+			}
+			q.Due++
+		}
+	}
+	if q.NewToday, err = s.store.NewToday(ctx, userID, store.DayStart(st, now)); err != nil {
+		return q, err
+	}
+	states, err := s.store.States(ctx, userID)
+	if err != nil {
+		return q, err
+	}
+	allowed := max(0, st.NewPerDay-q.NewToday)
+	for _, card := range s.lib.Cards() {
+		if _, seen := states[card.ID]; seen || !d.match(card) {
+			continue
+		}
+		if q.NewLeft == allowed {
+			break
+		}
+		if q.Next == nil {
+			q.Next, q.IsNew = card, true
+		}
+		q.NewLeft++
+	}
+	return q, nil
+}
+
+// ratingButton is one of Again/Hard/Good/Easy with the interval it would give.
+type ratingButton struct {
+	Rating   int
+	Label    string
+	Interval string
+	Key      string
+}
+
+func (s *Server) buttons(c echo.Context, userID int64, cardID string, now time.Time) ([]ratingButton, error) {
+	pv, err := s.store.Preview(c.Request().Context(), userID, cardID, now)
+	if err != nil {
+		return nil, err
+	}
+	labels := []string{"Again", "Hard", "Good", "Easy"}
+	out := make([]ratingButton, 4)
+	for i := range out {
+		out[i] = ratingButton{Rating: i + 1, Label: labels[i], Interval: fsrs.FormatInterval(pv[i].Due.Sub(now)), Key: strconv.Itoa(i + 1)}
+	}
+	return out, nil
+}
+
+func (s *Server) reviewPage(c echo.Context) error {
+	u, _ := currentUser(c)
+	d, err := s.parseDeck(c)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	q, err := s.queueFor(c, u.ID, d, now)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Title": "Review", "Queue": q, "Deck": d, "DeckQuery": d.Params().Encode(),
+		"CSRF": c.Get("csrf"), "Shown": now.UnixMilli(), "Undone": c.QueryParam("undone")}
+	if q.Next != nil {
+		b, err := s.buttons(c, u.ID, q.Next.ID, now)
+		if err != nil {
+			return err
+		}
+		data["Buttons"] = b
+	}
+	if d.Case != "" {
+		cs, _ := s.lib.Case(d.Case)
+		data["CaseTitle"] = cs.Title
+	}
+	return s.ok(c, "review", data)
+}
+
+// rateInput is a rating from the review form or the API.
+type rateInput struct {
+	Card      string `json:"card" form:"card"`
+	Rating    int    `json:"rating" form:"rating"`
+	ElapsedMS int64  `json:"elapsed_ms" form:"-"`
+}
+
+// applyRating checks a rating against the library and stores it.
+func (s *Server) applyRating(c echo.Context, in rateInput, elapsed time.Duration) (store.ReviewResult, error) {
+	u, _ := currentUser(c)
+	if len(in.Card) > store.MaxSlugLen {
+		return store.ReviewResult{}, prep.Errorf(prep.Invalid, "review", "card id is longer than %d characters", store.MaxSlugLen)
+	}
+	if s.lib.Card(in.Card) == nil {
+		return store.ReviewResult{}, prep.Errorf(prep.NotFound, "review", "no card %q to rate", in.Card)
+	}
+	r := fsrs.Rating(in.Rating)
+	if !r.Valid() {
+		return store.ReviewResult{}, prep.Errorf(prep.Invalid, "review", "rating must be 1 (again), 2 (hard), 3 (good) or 4 (easy), not %d", in.Rating)
+	}
+	return s.store.Rate(c.Request().Context(), u.ID, in.Card, r, s.now(), min(max(elapsed, 0), maxElapsed))
+}
+
+// rate handles the review form: store the rating, then show the next card.
+func (s *Server) rate(c echo.Context) error {
+	d, err := s.parseDeck(c)
+	if err != nil {
+		return err
+	}
+	rating, err := strconv.Atoi(c.FormValue("rating"))
+	if err != nil {
+		return prep.Errorf(prep.Invalid, "review", "rating must be a number from 1 to 4")
+	}
+	var elapsed time.Duration
+	if shown, err := strconv.ParseInt(c.FormValue("shown"), 10, 64); err == nil {
+		elapsed = s.now().Sub(time.UnixMilli(shown))
+	}
+	if _, err := s.applyRating(c, rateInput{Card: c.FormValue("card"), Rating: rating}, elapsed); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/review?"+d.Params().Encode())
+}
+
+func (s *Server) undo(c echo.Context) error {
+	u, _ := currentUser(c)
+	d, err := s.parseDeck(c)
+	if err != nil {
+		return err
+	}
+	id, err := s.store.Undo(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	q := d.Params()
+	q.Set("undone", id)
+	return c.Redirect(http.StatusSeeOther, "/review?"+q.Encode())
+}
+
+// apiNext answers GET /api/review/next: the next card of the deck with its intervals.
+func (s *Server) apiNext(c echo.Context) error {
+	u, _ := currentUser(c)
+	d, err := s.parseDeck(c)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	q, err := s.queueFor(c, u.ID, d, now)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"due": q.Due, "new_left": q.NewLeft, "card": nil}
+	if q.Next != nil {
+		b, err := s.buttons(c, u.ID, q.Next.ID, now)
+		if err != nil {
+			return err
+		}
+		intervals := map[string]string{}
+		for _, x := range b {
+			intervals[fsrs.Rating(x.Rating).String()] = x.Interval
+		}
+		out["card"] = map[string]any{"summary": summary(q.Next), "new": q.IsNew, "prompt": string(q.Next.Prompt.HTML), "intervals": intervals}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// apiRate answers POST /api/review/ratings with {"card","rating","elapsed_ms"}.
+func (s *Server) apiRate(c echo.Context) error {
+	var in rateInput
+	if err := c.Bind(&in); err != nil {
+		return prep.Errorf(prep.Invalid, "review", "body must be JSON like {\"card\":\"cqrs\",\"rating\":3,\"elapsed_ms\":5200}")
+	}
+	res, err := s.applyRating(c, in, time.Duration(in.ElapsedMS)*time.Millisecond)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{
+		"id": res.ID, "card": res.CardID, "rating": res.Rating.String(), "reviewed_at": res.ReviewedAt,
+		"state": res.After.State.String(), "due": res.After.Due, "interval": fsrs.FormatInterval(res.After.Due.Sub(res.ReviewedAt)),
+	})
+}
+
+func (s *Server) apiUndo(c echo.Context) error {
+	u, _ := currentUser(c)
+	id, err := s.store.Undo(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"undone": id})
+}

@@ -1,0 +1,241 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+
+	"prep"
+	"prep/store"
+)
+
+const (
+	sessionCookie = "prep_session"
+	userKey       = "user" // context key of the signed-in store.User
+	// Failed sign-ins allowed, per client address and per account name: a burst, then
+	// one more per interval. Enough for typos, far too few to guess passwords.
+	signinBurst       = 5
+	signinPerAddress  = 12 * time.Second
+	signinPerAccount  = 60 * time.Second
+	signinLimiterKeys = 10000 // entries kept before the oldest idle ones are dropped
+)
+
+// identify works out who is asking: the local user when no account exists (offline,
+// single-user mode), the session's user when signed in, nobody otherwise.
+func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if s.store == nil {
+			return next(c)
+		}
+		ctx := c.Request().Context()
+		signIn, err := s.store.SignInRequired(ctx)
+		if err != nil {
+			return err
+		}
+		c.Set("signInMode", signIn)
+		if !signIn {
+			u, err := s.store.User(ctx, store.LocalUserID)
+			if err != nil {
+				return err
+			}
+			c.Set(userKey, u)
+			return next(c)
+		}
+		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+			if u, err := s.store.SessionUser(ctx, ck.Value); err == nil {
+				c.Set(userKey, u)
+			} else if prep.KindOf(err) != prep.Unauthorized {
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+// currentUser returns the user making the request, if any.
+func currentUser(c echo.Context) (store.User, bool) {
+	u, ok := c.Get(userKey).(store.User)
+	return u, ok
+}
+
+// needUser guards routes that read or change progress: pages send the visitor to sign
+// in and come back; the API answers 401.
+func (s *Server) needUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if s.store == nil {
+			return prep.Errorf(prep.Unavailable, "progress", "this server keeps no progress (it was started without a database)")
+		}
+		if _, ok := currentUser(c); ok {
+			return next(c)
+		}
+		if wantsJSON(c) {
+			return prep.Errorf(prep.Unauthorized, "progress", "sign in first (POST /login with name and password)")
+		}
+		return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+	}
+}
+
+func (s *Server) loginPage(c echo.Context) error {
+	return s.ok(c, "login", map[string]any{"Title": "Sign in", "Next": safeNext(c.QueryParam("next"))})
+}
+
+// safeNext keeps redirects on this site: only a local path is followed.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) login(c echo.Context) error {
+	if s.store == nil {
+		return prep.Errorf(prep.Unavailable, "login", "this server has no accounts")
+	}
+	var in struct {
+		Name     string `json:"name" form:"name"`
+		Password string `json:"password" form:"password"`
+		Next     string `json:"-" form:"next"`
+	}
+	if err := c.Bind(&in); err != nil {
+		return prep.Errorf(prep.Invalid, "login", "send name and password as a form or as JSON {\"name\":…,\"password\":…}")
+	}
+	name, next := strings.TrimSpace(in.Name), safeNext(in.Next)
+	// Only failures are counted, so a class signing in from one address is not locked out.
+	ipKey, nameKey := "ip:"+c.RealIP(), "name:"+strings.ToLower(name)
+	if s.signins.limited(ipKey) || s.signins.limited(nameKey) {
+		return &retryError{prep.Errorf(prep.TooMany, "login", "too many failed sign-in attempts; wait a minute and try again"), 60}
+	}
+	u, err := s.store.Authenticate(c.Request().Context(), name, in.Password)
+	if prep.KindOf(err) == prep.Unauthorized {
+		s.signins.fail(ipKey, signinPerAddress)
+		s.signins.fail(nameKey, signinPerAccount)
+	}
+	if err != nil {
+		if prep.KindOf(err) == prep.Unauthorized && !wantsJSON(c) {
+			return s.render(c, http.StatusUnauthorized, "login", map[string]any{"Title": "Sign in", "Next": next, "Name": name, "Error": prep.Message(err)})
+		}
+		return err
+	}
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	if wantsJSON(c) {
+		return c.JSON(http.StatusOK, map[string]any{"user": u.Name})
+	}
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *Server) startSession(c echo.Context, u store.User) error {
+	token, err := s.store.CreateSession(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: c.IsTLS(), MaxAge: int(store.SessionTTL / time.Second)})
+	return nil
+}
+
+func (s *Server) clearSession(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS(), MaxAge: -1})
+}
+
+func (s *Server) logout(c echo.Context) error {
+	if ck, err := c.Cookie(sessionCookie); err == nil && s.store != nil {
+		if err := s.store.DeleteSession(c.Request().Context(), ck.Value); err != nil {
+			return err
+		}
+	}
+	s.clearSession(c)
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+func (s *Server) logoutEverywhere(c echo.Context) error {
+	u, ok := currentUser(c)
+	if !ok || s.store == nil {
+		return prep.Errorf(prep.Unauthorized, "logout", "you are not signed in")
+	}
+	if err := s.store.DeleteUserSessions(c.Request().Context(), u.ID); err != nil {
+		return err
+	}
+	s.clearSession(c)
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+func (s *Server) accountPage(c echo.Context) error {
+	u, _ := currentUser(c)
+	return s.ok(c, "account", map[string]any{"Title": "Account", "User": u})
+}
+
+// createAccount turns the offline local user into the first account, keeping its
+// progress; from then on the server asks everyone to sign in. Further accounts are
+// added with "prep user add".
+func (s *Server) createAccount(c echo.Context) error {
+	u, _ := currentUser(c)
+	if u.HasPassword {
+		return prep.Errorf(prep.Conflict, "account", "accounts exist already; an administrator adds more with \"prep user add NAME\"")
+	}
+	nu, err := s.store.AddUser(c.Request().Context(), strings.TrimSpace(c.FormValue("name")), c.FormValue("password"))
+	if err != nil {
+		if prep.KindOf(err) == prep.Invalid || prep.KindOf(err) == prep.Conflict {
+			return s.render(c, http.StatusBadRequest, "account", map[string]any{"Title": "Account", "User": u, "Error": prep.Message(err), "Name": c.FormValue("name")})
+		}
+		return err
+	}
+	if err := s.startSession(c, nu); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/account")
+}
+
+// retryError is an error that tells the client when to come back.
+type retryError struct {
+	err     error
+	seconds int
+}
+
+func (e *retryError) Error() string { return e.err.Error() }
+func (e *retryError) Unwrap() error { return e.err }
+
+// RetryAfter is the Retry-After header value, in seconds.
+func (e *retryError) RetryAfter() int { return e.seconds }
+
+// signinLimiter is a token bucket of failed sign-ins per key (client address or
+// account name).
+type signinLimiter struct {
+	mu   sync.Mutex
+	keys map[string]*rate.Limiter
+}
+
+func newSigninLimiter() *signinLimiter { return &signinLimiter{keys: map[string]*rate.Limiter{}} }
+
+// limited reports whether key has used up its failed attempts.
+func (l *signinLimiter) limited(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim, ok := l.keys[key]
+	return ok && lim.Tokens() < 1
+}
+
+// fail records a failed attempt for key, which regains one attempt every interval.
+func (l *signinLimiter) fail(key string, every time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim, ok := l.keys[key]
+	if !ok {
+		if len(l.keys) >= signinLimiterKeys {
+			for k, v := range l.keys { // drop keys whose bucket has refilled: they hold no state
+				if v.Tokens() >= signinBurst {
+					delete(l.keys, k)
+				}
+			}
+		}
+		lim = rate.NewLimiter(rate.Every(every), signinBurst)
+		l.keys[key] = lim
+	}
+	lim.Allow()
+}
