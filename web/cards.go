@@ -122,7 +122,15 @@ func (s *Server) home(c echo.Context) error {
 	for _, t := range s.lib.Topics() {
 		topics = append(topics, topicCount{t, len(s.cards(filter{Topic: t.ID}))})
 	}
-	return s.ok(c, "home", map[string]any{"Title": "prep", "TopicCounts": topics, "Cases": s.lib.Cases(), "Total": len(s.lib.Cards())})
+	data := map[string]any{"Title": "prep", "TopicCounts": topics, "Cases": s.lib.Cases(), "Total": len(s.lib.Cards())}
+	if u, ok := currentUser(c); ok && s.store != nil {
+		q, err := s.queueFor(c, u.ID, deck{}, s.now())
+		if err != nil {
+			return err
+		}
+		data["Today"] = q
+	}
+	return s.ok(c, "home", data)
 }
 
 func (s *Server) topic(c echo.Context) error {
@@ -149,7 +157,11 @@ func (s *Server) card(c echo.Context) error {
 		related = append(related, s.lib.Card(id))
 	}
 	topic, _ := s.lib.Topic(card.Topic)
-	data := map[string]any{"Title": card.Title, "Card": card, "Related": related, "TopicInfo": topic}
+	cardLabs, err := s.cardLabs(c, card)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Title": card.Title, "Card": card, "Related": related, "TopicInfo": topic, "Labs": cardLabs}
 	if card.Case != "" {
 		cs, _ := s.lib.Case(card.Case)
 		data["Case"] = cs

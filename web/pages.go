@@ -20,7 +20,7 @@ import (
 var templateFS embed.FS
 
 // pageNames lists every page template; New fails if one is missing.
-var pageNames = []string{"home", "topic", "card", "case", "search", "error", "login", "account", "review", "stats", "settings"}
+var pageNames = []string{"home", "topic", "card", "case", "search", "error", "login", "account", "review", "stats", "settings", "labs", "lab"}
 
 // pages holds each page parsed together with the layout, once.
 type pages struct{ byName map[string]*template.Template }
@@ -48,6 +48,7 @@ func parsePages(as *assets) (*pages, error) {
 			return fmt.Sprintf("%d %s", n, many)
 		},
 		"list": func(v ...string) []string { return v },
+		"last": func(v []int) int { return v[len(v)-1] },
 		"int":  func(n uint64) int { return int(n) },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")

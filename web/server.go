@@ -20,6 +20,8 @@ import (
 	"prep"
 	"prep/content"
 	"prep/content/search"
+	"prep/labs"
+	"prep/labs/grader"
 	"prep/store"
 )
 
@@ -37,6 +39,8 @@ type Deps struct {
 	Library *content.Library
 	Search  *search.Index
 	Store   *store.DB
+	Labs    *labs.Set      // nil: no labs
+	Grader  *grader.Grader // nil: labs are shown but not graded
 	Logger  *slog.Logger
 	Now     func() time.Time // the clock; time.Now when nil (tests set it)
 }
@@ -47,6 +51,8 @@ type Server struct {
 	lib     *content.Library
 	search  *search.Index
 	store   *store.DB
+	labs    *labs.Set
+	grader  *grader.Grader
 	log     *slog.Logger
 	now     func() time.Time
 	pages   *pages
@@ -70,7 +76,7 @@ func New(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, log: d.Logger, now: d.Now,
+	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, grader: d.Grader, log: d.Logger, now: d.Now,
 		pages: pg, assets: as, signins: newSigninLimiter()}
 	s.e.HideBanner, s.e.HidePort = true, true
 	// The server faces clients directly unless an operator puts a proxy in front: never
@@ -182,6 +188,18 @@ func (s *Server) routes() {
 	api.GET("/cards/:id", s.apiCard)
 	api.GET("/topics", s.apiTopics)
 	api.GET("/search", s.apiSearch)
+
+	// Labs. Grading is open to anyone who may see the page; attempts are kept for
+	// signed-in users (everyone, in offline mode).
+	s.e.GET("/labs", s.labsPage)
+	s.e.GET("/labs/:slug", s.labPage)
+	s.e.POST("/labs/:slug/run", s.labGradeForm(labs.ModeRun))
+	s.e.POST("/labs/:slug/submit", s.labGradeForm(labs.ModeSubmit))
+	s.e.GET("/labs/:slug/attempts/:id", s.attemptPage, s.needUser)
+	api.GET("/labs", s.apiLabs)
+	api.GET("/labs/:slug", s.apiLab)
+	api.POST("/labs/:slug/runs", s.apiGrade(labs.ModeRun))
+	api.POST("/labs/:slug/submissions", s.apiGrade(labs.ModeSubmit))
 
 	// Accounts.
 	s.e.GET("/login", s.loginPage)

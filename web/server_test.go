@@ -17,6 +17,8 @@ import (
 
 	"prep/content"
 	"prep/content/search"
+	"prep/labs"
+	"prep/labs/grader"
 	"prep/store"
 
 	"github.com/labstack/echo/v4"
@@ -62,8 +64,21 @@ func newTestEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	set, err := labs.Load("") // the embedded labs
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := grader.New(grader.Config{Command: []string{exe}, Env: []string{workerEnv}, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { g.Close() })
 	e := &testEnv{store: db, clock: time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)}
-	e.srv, err = New(Deps{Library: lib, Search: idx, Store: db, Now: e.now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e.srv, err = New(Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, Now: e.now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +141,8 @@ func TestRoutes(t *testing.T) {
 	long := strings.Repeat("a", search.MaxQueryLen+1)
 	scenarios := []scenario{
 		{name: "health", url: "/healthz", status: 200, contains: []string{`"status":"ok"`, `"cards":5`}},
-		{name: "home", url: "/", status: 200, contains: []string{"Resilience", "2 cards", "Shop platform", `name="q"`}},
+		{name: "home", url: "/", status: 200, contains: []string{"Resilience", "2 cards", "Shop platform", `name="q"`, "<strong>0</strong> due and <strong>5</strong> new cards", `href="/review"`}},
+		{name: "case deck link", url: "/cases/shop", status: 200, contains: []string{`href="/review?case=shop"`}},
 		{name: "topic", url: "/topics/resilience", status: 200, contains: []string{"Circuit breaker pattern", "Retry storm design", "2 of 2 cards"}},
 		{name: "topic filtered", url: "/topics/resilience?kind=design", status: 200, contains: []string{"Retry storm design", "1 of 2 cards"}, excludes: []string{">Circuit breaker pattern<"}},
 		{name: "topic unknown", url: "/topics/nope", status: 404, contains: []string{`no topic &#34;nope&#34;`}},

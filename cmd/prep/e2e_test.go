@@ -46,7 +46,7 @@ type server struct {
 	done chan error
 }
 
-var servingLine = regexp.MustCompile(`url=(http://[0-9.:]+)`)
+var servingLine = regexp.MustCompile(`"?url"?[=:]"?(http://[0-9.:]+)`)
 
 // startServer starts the real binary on a free port with a temp data dir and waits for
 // it to say where it listens.

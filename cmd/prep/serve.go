@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"prep/content/search"
+	"prep/labs"
 	"prep/store"
 	"prep/web"
 )
@@ -43,11 +44,12 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
-	labExists, err := labChecker(cfg.labs)
+	set, err := labs.Load(cfg.labs)
 	if err != nil {
-		return err
+		fmt.Fprintln(env.Stderr, err)
+		return fmt.Errorf("the labs have problems (listed above)")
 	}
-	lib, err := loadContent(cfg.content, labExists)
+	lib, err := loadContent(cfg.content, set.Has)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return fmt.Errorf("the content has problems (listed above); fix them or run prep content check")
@@ -62,11 +64,16 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 		return err
 	}
 	defer db.Close()
-	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Logger: logger})
+	g, err := newGrader(0, logger)
+	if err != nil {
+		return err
+	}
+	defer g.Close()
+	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, Logger: logger})
 	if err != nil {
 		return err
 	}
 	return srv.Serve(ctx, cfg.addr, func(addr string) {
-		logger.Info("prep is serving", "url", "http://"+addr, "cards", len(lib.Cards()), "data", cfg.data)
+		logger.Info("prep is serving", "url", "http://"+addr, "cards", len(lib.Cards()), "labs", len(set.All()), "data", cfg.data)
 	})
 }

@@ -58,3 +58,30 @@
     }
   });
 })();
+
+// Lab editor: Tab indents (Esc first lets Tab move focus, so the page stays keyboard-
+// navigable), Ctrl+Enter runs, Ctrl+Shift+Enter submits, and grading shows progress.
+(function () {
+  "use strict";
+  var escaped = false;
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (!t || t.tagName !== "TEXTAREA" || !t.classList.contains("code")) return;
+    if (e.key === "Escape") { escaped = true; return; }
+    if (e.key === "Tab" && !escaped && !e.shiftKey) {
+      e.preventDefault();
+      t.setRangeText("\t", t.selectionStart, t.selectionEnd, "end");
+    } else if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      var b = document.getElementById(e.shiftKey ? "submit" : "run");
+      if (b) b.click();
+    }
+    if (e.key !== "Escape") escaped = false;
+  });
+  document.addEventListener("submit", function (e) {
+    if (e.target.id !== "lab-form") return;
+    var s = document.getElementById("grading");
+    if (s) s.textContent = e.submitter && e.submitter.id === "submit" ? "Grading: public tests, hidden tests, timing budgets…" : "Running the public tests…";
+    document.querySelectorAll("#lab-form button").forEach(function (b) { b.disabled = true; });
+  });
+})();

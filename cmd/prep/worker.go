@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"prep/labs"
+	"prep/labs/grader"
+	"prep/labs/sandbox"
+)
+
+// workerArg is the hidden first argument that turns prep into a grading worker: the
+// child process the grader starts for each submission (labs/sandbox). It is not a
+// command: Main dispatches it before parsing anything, and help does not list it.
+const workerArg = "__worker"
+
+// runWorker runs the grading worker: a job on stdin, result events on file descriptor 3.
+// It exits the process itself.
+func runWorker(ctx context.Context, env *Env) int {
+	sandbox.Main(env.Stdin, os.NewFile(3, "events"))
+	return 2 // not reached
+}
+
+// newGrader returns a grader whose workers are this binary in worker mode; workers <= 0
+// means one per CPU.
+func newGrader(workers int, logger *slog.Logger) (*grader.Grader, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	return grader.New(grader.Config{Command: []string{exe, workerArg}, Workers: workers, Logger: logger})
+}
+
+// labChecker loads the labs (embedded, with dir laid over them) and returns a function
+// reporting whether a slug exists, for checking the cards' links to labs.
+func labChecker(dir string) (func(string) bool, error) {
+	set, err := labs.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	return set.Has, nil
+}

@@ -1,0 +1,186 @@
+package grader
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"prep"
+	"prep/labs"
+)
+
+// lruWith returns a correct minilru solution whose New first runs body (with the given
+// extra imports and declarations): a hostile submission that the first test triggers.
+func lruWith(imports, body, decls string) string {
+	return `package minilru
+
+import (
+	"container/list"
+` + imports + `
+)
+
+type Cache struct {
+	cap   int
+	order *list.List
+	items map[int]*list.Element
+}
+
+type entry struct{ key, value int }
+
+func New(capacity int) *Cache {
+` + body + `
+	return &Cache{cap: capacity, order: list.New(), items: map[int]*list.Element{}}
+}
+
+func (c *Cache) Get(key int) (int, bool) {
+	e, ok := c.items[key]
+	if !ok {
+		return 0, false
+	}
+	c.order.MoveToFront(e)
+	return e.Value.(*entry).value, true
+}
+
+func (c *Cache) Put(key, value int) {
+	if e, ok := c.items[key]; ok {
+		e.Value.(*entry).value = value
+		c.order.MoveToFront(e)
+		return
+	}
+	if c.order.Len() >= c.cap {
+		old := c.order.Back()
+		c.order.Remove(old)
+		delete(c.items, old.Value.(*entry).key)
+	}
+	c.items[key] = c.order.PushFront(&entry{key, value})
+}
+` + decls
+}
+
+// hostile is the table of submissions that attack the grader. Each must get its own
+// verdict — with a message naming the cause and, where one was running, the test —
+// while the parent goes on grading others.
+var hostile = []struct {
+	name    string
+	src     string
+	verdict labs.Verdict
+	want    string // in the result's message
+}{
+	{"goroutine left spinning", lruWith("", "\tgo func() {\n\t\tfor {\n\t\t}\n\t}()", ""), labs.Passed, "left 1 goroutine(s) running"},
+	{"infinite loop", lruWith("", "\tfor {\n\t}", ""), labs.Timeout, "TestPutGet did not finish within 1s"},
+	{"infinite loop in init", lruWith("", "", "var x = spin()\n\nfunc spin() int {\n\tfor {\n\t}\n}\n"), labs.Timeout, "initialising your package"},
+	{"panic in init", lruWith("", "", "var boom = map[string]int(nil)\n\nfunc init() {\n\tboom[\"x\"] = 1\n}\n"), labs.Crash, "panic while initialising the package: assignment to entry in nil map\n\tat lru.go:46 (init)"},
+	{"deadlock", lruWith("\t\"sync\"", "\tvar mu sync.Mutex\n\tmu.Lock()\n\tmu.Lock()", ""), labs.Timeout, "deadlock"},
+	{"panic in goroutine", lruWith("\t\"time\"", "\tgo func() {\n\t\tpanic(\"boom in goroutine\")\n\t}()\n\ttime.Sleep(50 * time.Millisecond)", ""), labs.Crash, "panic: boom in goroutine"},
+	{"time.AfterFunc panic", lruWith("\t\"time\"", "\ttime.AfterFunc(time.Millisecond, func() { panic(\"boom in timer\") })\n\ttime.Sleep(50 * time.Millisecond)", ""), labs.Crash, "panic: boom in timer"},
+	{"8 GiB allocation", lruWith("", "\tb := make([]byte, 8<<30)\n\tb[len(b)-1] = 1", ""), labs.MemoryLimit, "memory"},
+	{"allocation loop", lruWith("", "\tvar keep [][]byte\n\tfor i := 0; i < 4096; i++ {\n\t\tkeep = append(keep, make([]byte, 1<<20))\n\t\tkeep[i][0] = 1\n\t}", ""), labs.MemoryLimit, "memory limit exceeded"},
+	{"goroutine bomb", lruWith("", "\tfor {\n\t\tgo func() { select {} }()\n\t}", ""), labs.MemoryLimit, "memory"},
+	{"deep recursion", lruWith("", "\tdeep(0)", "func deep(n int) int { return deep(n+1) + 1 }\n"), labs.Crash, "stack overflow: deep or infinite recursion"},
+	{"output flood", lruWith("\t\"fmt\"", "\tfor {\n\t\tfmt.Println(\"spam spam spam spam spam spam spam spam\")\n\t}", ""), labs.OutputLimit, "printed more than"},
+	{"concurrent map writes", lruWith("\t\"sync\"", "\tm := map[int]int{}\n\tvar wg sync.WaitGroup\n\tfor g := 0; g < 4; g++ {\n\t\twg.Add(1)\n\t\tgo func() {\n\t\t\tdefer wg.Done()\n\t\t\tfor i := 0; i < 1000000; i++ {\n\t\t\t\tm[i%100] = i\n\t\t\t}\n\t\t}()\n\t}\n\twg.Wait()", ""), labs.ThreadSafety, "concurrent map"},
+	{"unlock of unlocked mutex", lruWith("\t\"sync\"", "\tvar mu sync.Mutex\n\tmu.Unlock()", ""), labs.ThreadSafety, "unlock of an unlocked mutex"},
+	{"recursive generic type", lruWith("", "", "type node[K comparable, V any] struct {\n\tnext *node[K, V]\n\tkey  K\n\tval  V\n}\n"), labs.Unsupported, "node"},
+	{"reading files (import os)", lruWith("\t\"os\"", "\t_, _ = os.ReadFile(\"/etc/passwd\")", ""), labs.ForbiddenImport, `import "os" is not allowed`},
+	{"starting processes (import os/exec)", lruWith("\t\"os/exec\"", "\t_ = exec.Command(\"sh\", \"-c\", \"id\").Run()", ""), labs.ForbiddenImport, `import "os/exec" is not allowed`},
+	{"import net", lruWith("\t\"net\"", "\t_, _ = net.Dial(\"tcp\", \"127.0.0.1:80\")", ""), labs.ForbiddenImport, `import "net" is not allowed`},
+	{"import unsafe", lruWith("\t\"unsafe\"", "\t_ = unsafe.Sizeof(0)", ""), labs.ForbiddenImport, `import "unsafe" is not allowed`},
+	{"import syscall", lruWith("\t\"syscall\"", "\t_ = syscall.Getpid()", ""), labs.ForbiddenImport, `import "syscall" is not allowed`},
+	{"import reflect", lruWith("\t\"reflect\"", "\t_ = reflect.TypeOf(0)", ""), labs.ForbiddenImport, `import "reflect" is not allowed`},
+	{"import runtime", lruWith("\t\"runtime\"", "\truntime.GC()", ""), labs.ForbiddenImport, `import "runtime" is not allowed`},
+	{"import yaegi stdlib", lruWith("\t\"github.com/traefik/yaegi/stdlib\"", "\t_ = stdlib.Symbols", ""), labs.ForbiddenImport, "is not allowed"},
+	{"syntax error", lruWith("", "\tx := ", ""), labs.CompileError, "lru.go:"},
+	{"type error", lruWith("", "\tvar s string = 1\n\t_ = s", ""), labs.CompileError, "does not compile"},
+}
+
+func TestHostileSubmissions(t *testing.T) {
+	g := newTestGrader(t, Config{Workers: 2, QueueSize: 64})
+	lab := fastLab(t)
+	// A benign grading keeps going alongside: the parent must stay healthy throughout.
+	var wg sync.WaitGroup
+	stopBenign := make(chan struct{})
+	benignErr := make(chan string, 1)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stopBenign:
+				return
+			default:
+			}
+			res, err := g.Grade(context.Background(), lab, labs.Files(lab.Solution), labs.ModeRun)
+			if err != nil || res.Verdict != labs.Passed {
+				select {
+				case benignErr <- "benign grading broke: " + resultOrErr(res, err):
+				default:
+				}
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	t.Run("table", func(t *testing.T) {
+		for _, tc := range hostile {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				start := time.Now()
+				res, err := g.Grade(context.Background(), lab, map[string]string{"lru.go": tc.src}, labs.ModeRun)
+				if err != nil {
+					t.Fatalf("Grade: %v", err)
+				}
+				t.Logf("%v in %v: %s", res.Verdict, time.Since(start).Round(time.Millisecond), res.Message)
+				for _, d := range res.Diagnostics {
+					t.Logf("  %s", d)
+				}
+				if res.Verdict != tc.verdict {
+					t.Errorf("verdict %s, want %s (%s)", res.Verdict, tc.verdict, res.Message)
+				}
+				if text := res.Message + diagText(res) + strings.Join(res.Notes, "\n"); !strings.Contains(text, tc.want) {
+					t.Errorf("message %q does not mention %q", text, tc.want)
+				}
+			})
+		}
+	})
+	close(stopBenign)
+	wg.Wait()
+	select {
+	case msg := <-benignErr:
+		t.Error(msg)
+	default:
+	}
+}
+
+func TestHugeSourceRejectedBeforeSpawning(t *testing.T) {
+	g := newTestGrader(t, Config{})
+	lab := loadTestLab(t, "minilru")
+	src := lruWith("", "", "var junk = `"+strings.Repeat("x", labs.MaxSourceBytes)+"`\n")
+	_, err := g.Grade(context.Background(), lab, map[string]string{"lru.go": src}, labs.ModeRun)
+	if prep.KindOf(err) != prep.Invalid || !strings.Contains(prep.Message(err), "64 KiB") {
+		t.Fatalf("err = %v, want an Invalid error naming the 64 KiB limit", err)
+	}
+}
+
+// fastLab is minilru with a one-second test limit, so that hangs are cut short.
+func fastLab(t *testing.T) *labs.Lab {
+	lab := *loadTestLab(t, "minilru")
+	lab.Limits.Test, lab.Limits.Wall = time.Second, 5*time.Second
+	return &lab
+}
+
+func diagText(res *labs.Result) string {
+	var b strings.Builder
+	for _, d := range res.Diagnostics {
+		b.WriteString("\n" + d.String())
+	}
+	return b.String()
+}
+
+func resultOrErr(res *labs.Result, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return string(res.Verdict) + ": " + res.Message
+}

@@ -1,0 +1,306 @@
+package web
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"prep"
+	"prep/content"
+	"prep/labs"
+	"prep/labs/grader"
+	"prep/store"
+)
+
+// attemptsShown is how many past attempts the lab page lists.
+const attemptsShown = 20
+
+// labView is a lab as pages show it: never the solution or the hidden tests.
+type labView struct {
+	*labs.Lab
+	Statement template.HTML
+	Cards     []*content.Card
+	Status    string // the user's best result: "passed", a verdict, "attempted" or ""
+}
+
+func (s *Server) labView(c echo.Context, l *labs.Lab, status map[string]string) (labView, error) {
+	// The page prints the title; a statement that opens with it as "# Title" would repeat it.
+	statement := l.Statement
+	if first, rest, _ := strings.Cut(strings.TrimLeft(statement, "\n"), "\n"); strings.HasPrefix(first, "# ") {
+		statement = rest
+	}
+	html, err := content.Render([]byte(statement))
+	if err != nil {
+		return labView{}, prep.Wrap("web.lab", err)
+	}
+	v := labView{Lab: l, Statement: html, Status: status[l.Slug]}
+	for _, id := range l.Cards {
+		if card := s.lib.Card(id); card != nil {
+			v.Cards = append(v.Cards, card)
+		}
+	}
+	return v, nil
+}
+
+// labStatus returns the signed-in user's best result per lab, or nil.
+func (s *Server) labStatus(c echo.Context) (map[string]string, error) {
+	u, ok := currentUser(c)
+	if !ok || s.store == nil {
+		return nil, nil
+	}
+	return s.store.LabStatus(c.Request().Context(), u.ID)
+}
+
+func (s *Server) lab(c echo.Context) (*labs.Lab, error) {
+	if s.labs == nil {
+		return nil, prep.Errorf(prep.NotFound, "lab", "this server has no labs")
+	}
+	return s.labs.Lab(c.Param("slug"))
+}
+
+func (s *Server) labsPage(c echo.Context) error {
+	status, err := s.labStatus(c)
+	if err != nil {
+		return err
+	}
+	var views []labView
+	if s.labs != nil {
+		for _, l := range s.labs.All() {
+			v, err := s.labView(c, l, status)
+			if err != nil {
+				return err
+			}
+			views = append(views, v)
+		}
+	}
+	return s.ok(c, "labs", map[string]any{"Title": "Labs", "Labs": views})
+}
+
+// labPage shows a lab: the statement, the editor with the starter (or the last code the
+// user submitted), the public tests, and past attempts. result, when not nil, is the
+// grading just done, shown in the results panel.
+func (s *Server) labPage(c echo.Context) error {
+	return s.renderLab(c, http.StatusOK, nil, nil)
+}
+
+func (s *Server) renderLab(c echo.Context, status int, result *labs.Result, files map[string]string) error {
+	l, err := s.lab(c)
+	if err != nil {
+		return err
+	}
+	st, err := s.labStatus(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.labView(c, l, st)
+	if err != nil {
+		return err
+	}
+	var attempts []store.Attempt
+	if u, ok := currentUser(c); ok && s.store != nil {
+		if attempts, err = s.store.Attempts(c.Request().Context(), u.ID, l.Slug, attemptsShown); err != nil {
+			return err
+		}
+		if files == nil && len(attempts) > 0 && c.QueryParam("starter") == "" {
+			files = attempts[0].Source // continue where the user left off
+		}
+	}
+	if files == nil {
+		files = labs.Files(l.Starter)
+	}
+	type editorFile struct{ Name, Src string }
+	var editor []editorFile
+	for _, name := range l.StarterNames() {
+		editor = append(editor, editorFile{name, files[name]})
+	}
+	data := map[string]any{"Title": l.Title, "Lab": v, "Editor": editor, "Public": l.Public, "Attempts": attempts, "Result": result}
+	return s.render(c, status, "lab", data)
+}
+
+// submission reads the candidate's files from a form (fields "file:<name>") or a JSON
+// body {"files":{"name.go":"source"}}.
+func submission(c echo.Context) (map[string]string, error) {
+	if wantsJSON(c) {
+		var body struct {
+			Files map[string]string `json:"files"`
+		}
+		if err := json.NewDecoder(c.Request().Body).Decode(&body); err != nil {
+			return nil, prep.Errorf(prep.Invalid, "lab", "body must be JSON like {\"files\":{\"lru.go\":\"package lru …\"}}: %v", err)
+		}
+		if len(body.Files) == 0 {
+			return nil, prep.Errorf(prep.Invalid, "lab", "no files in the submission: send {\"files\":{\"name.go\":\"source\"}}")
+		}
+		return body.Files, nil
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return nil, prep.Errorf(prep.Invalid, "lab", "cannot read the form: %v", err)
+	}
+	files := map[string]string{}
+	for k, v := range form {
+		if name, ok := strings.CutPrefix(k, "file:"); ok && len(v) > 0 {
+			files[name] = strings.ReplaceAll(v[0], "\r\n", "\n") // browsers send CRLF from textareas
+		}
+	}
+	if len(files) == 0 {
+		return nil, prep.Errorf(prep.Invalid, "lab", "no files in the submission")
+	}
+	return files, nil
+}
+
+// grade grades a submission and keeps it in the user's attempts.
+func (s *Server) grade(c echo.Context, mode labs.Mode) (*labs.Lab, map[string]string, *labs.Result, int64, error) {
+	l, err := s.lab(c)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	if s.grader == nil {
+		return l, nil, nil, 0, prep.Errorf(prep.Unavailable, "lab", "this server does not grade labs")
+	}
+	files, err := submission(c)
+	if err != nil {
+		return l, nil, nil, 0, err
+	}
+	res, err := s.grader.Grade(c.Request().Context(), l, files, mode)
+	if err != nil {
+		if after, busy := grader.RetryAfter(err); busy {
+			err = &retryError{err, max(1, int(after.Round(time.Second)/time.Second))}
+		}
+		return l, files, nil, 0, err
+	}
+	var id int64
+	if u, ok := currentUser(c); ok && s.store != nil {
+		raw, err := json.Marshal(res)
+		if err != nil {
+			return l, files, nil, 0, prep.Wrap("web.grade", err)
+		}
+		id, err = s.store.SaveAttempt(c.Request().Context(), u.ID, store.Attempt{
+			Lab: l.Slug, Mode: string(mode), Verdict: string(res.Verdict), ResultJSON: raw, Source: files, Duration: res.Duration})
+		if err != nil {
+			return l, files, nil, 0, err
+		}
+	}
+	return l, files, res, id, nil
+}
+
+// labGradeForm handles the lab page's Run and Submit buttons.
+func (s *Server) labGradeForm(mode labs.Mode) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		_, files, res, _, err := s.grade(c, mode)
+		if err != nil {
+			if prep.KindOf(err) == prep.Invalid && files != nil {
+				return s.renderLab(c, http.StatusBadRequest, &labs.Result{Verdict: "invalid", Message: prep.Message(err)}, files)
+			}
+			return err
+		}
+		return s.renderLab(c, http.StatusOK, res, files)
+	}
+}
+
+// apiGrade handles POST /api/labs/{slug}/runs and /submissions.
+func (s *Server) apiGrade(mode labs.Mode) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		_, _, res, id, err := s.grade(c, mode)
+		if err != nil {
+			return err
+		}
+		out := map[string]any{"result": res}
+		if id > 0 {
+			out["attempt"] = id
+		}
+		return c.JSON(http.StatusOK, out)
+	}
+}
+
+// labJSON is a lab in the API: everything a candidate may see.
+type labJSON struct {
+	Slug      string            `json:"slug"`
+	Title     string            `json:"title"`
+	Level     string            `json:"level"`
+	Summary   string            `json:"summary"`
+	Cards     []string          `json:"cards"`
+	Status    string            `json:"status,omitempty"`
+	Statement string            `json:"statement,omitempty"`
+	Starter   map[string]string `json:"starter,omitempty"`
+	Tests     map[string]string `json:"public_tests,omitempty"`
+	Perf      []labs.PerfSpec   `json:"perf_tests,omitempty"`
+	URL       string            `json:"url"`
+}
+
+func toLabJSON(l *labs.Lab, status string, full bool) labJSON {
+	j := labJSON{Slug: l.Slug, Title: l.Title, Level: l.Level, Summary: l.Summary, Cards: nonNil(l.Cards), Status: status, URL: "/labs/" + l.Slug}
+	if full {
+		j.Statement, j.Starter, j.Tests, j.Perf = l.Statement, labs.Files(l.Starter), labs.Files(l.Public), l.PerfTests
+	}
+	return j
+}
+
+func (s *Server) apiLabs(c echo.Context) error {
+	st, err := s.labStatus(c)
+	if err != nil {
+		return err
+	}
+	out := []labJSON{}
+	if s.labs != nil {
+		for _, l := range s.labs.All() {
+			out = append(out, toLabJSON(l, st[l.Slug], false))
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"labs": out})
+}
+
+func (s *Server) apiLab(c echo.Context) error {
+	l, err := s.lab(c)
+	if err != nil {
+		return err
+	}
+	st, err := s.labStatus(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toLabJSON(l, st[l.Slug], true))
+}
+
+// attemptPage shows one past attempt with its result and code.
+func (s *Server) attemptPage(c echo.Context) error {
+	u, _ := currentUser(c)
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return prep.Errorf(prep.NotFound, "attempt", "no attempt %q", c.Param("id"))
+	}
+	a, err := s.store.Attempt(c.Request().Context(), u.ID, id)
+	if err != nil {
+		return err
+	}
+	if a.Lab != c.Param("slug") {
+		return prep.Errorf(prep.NotFound, "attempt", "no attempt %d for this lab", id)
+	}
+	var res labs.Result
+	if err := json.Unmarshal(a.ResultJSON, &res); err != nil {
+		return prep.Wrap("web.attempt", err)
+	}
+	return s.renderLab(c, http.StatusOK, &res, a.Source)
+}
+
+// cardLabs lists a card's labs with the user's status, for the card page.
+func (s *Server) cardLabs(c echo.Context, card *content.Card) ([]labView, error) {
+	if s.labs == nil || len(card.Labs) == 0 {
+		return nil, nil
+	}
+	st, err := s.labStatus(c)
+	if err != nil {
+		return nil, err
+	}
+	var out []labView
+	for _, slug := range card.Labs {
+		if l, err := s.labs.Lab(slug); err == nil {
+			out = append(out, labView{Lab: l, Status: st[slug]})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,142 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+
+	"prep/labs"
+	"prep/store"
+)
+
+// labFiles returns a lab's starter or solution files, keyed by name.
+func labFiles(t *testing.T, slug string, solution bool) map[string]string {
+	t.Helper()
+	set, err := labs.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := set.Lab(slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if solution {
+		return labs.Files(l.Solution)
+	}
+	return labs.Files(l.Starter)
+}
+
+// secretLines returns a line of each hidden test and of the solution that the starter
+// does not have: none may ever reach a page or the API.
+func secretLines(t *testing.T, slug string) []string {
+	t.Helper()
+	set, _ := labs.Load("")
+	l, _ := set.Lab(slug)
+	starter := strings.Join(func() []string {
+		var s []string
+		for _, f := range l.Starter {
+			s = append(s, f.Src)
+		}
+		return s
+	}(), "\n")
+	var out []string
+	for _, f := range append(append([]labs.File{}, l.Hidden...), l.Solution...) {
+		for _, line := range strings.Split(f.Src, "\n") {
+			line = strings.TrimSpace(line)
+			if len(line) > 25 && !strings.HasPrefix(line, "//") && !strings.Contains(starter, line) && !strings.Contains(l.Statement, line) {
+				out = append(out, line)
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s: found no secret lines to look for", slug)
+	}
+	return out
+}
+
+func TestLabPagesAndAPI(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.ts.Client()
+	scenarios := []scenario{
+		{name: "list", url: "/labs", status: 200, contains: []string{"LRU cache", `href="/labs/circuit-breaker"`, `href="/labs/saga"`, `href="/labs/token-bucket"`}},
+		{name: "lab page", url: "/labs/token-bucket", status: 200, contains: []string{`name="file:bucket.go"`, "Run public tests", "Submit", "Public tests"}},
+		{name: "unknown lab", url: "/labs/nope", status: 404},
+		{name: "api list", url: "/api/labs", status: 200, contains: []string{`"slug":"lru"`, `"url":"/labs/lru"`}},
+		{name: "api lab", url: "/api/labs/lru", status: 200, contains: []string{`"starter":{"lru.go"`, `"public_tests":`, `"perf_tests":`}},
+		{name: "api unknown lab", url: "/api/labs/nope", status: 404, contains: []string{`"kind":"not_found"`}},
+		{name: "api run without files", method: "POST", url: "/api/labs/lru/runs", body: `{"files":{}}`, header: map[string]string{"Content-Type": "application/json"}, status: 400, contains: []string{"no files in the submission"}},
+		{name: "api run bad json", method: "POST", url: "/api/labs/lru/runs", body: `{"files":`, header: map[string]string{"Content-Type": "application/json"}, status: 400, contains: []string{"body must be JSON"}},
+		{name: "card links its lab", url: "/cards/circuit-breaker", status: 200, contains: []string{`href="/labs/circuit-breaker"`, "Lab: Circuit breaker"}},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) { sc.run(t, env.ts, c) })
+	}
+	for _, slug := range []string{"lru", "circuit-breaker", "token-bucket", "saga"} {
+		_, html, _ := page(t, c, env.ts.URL+"/labs/"+slug)
+		_, api, _ := page(t, c, env.ts.URL+"/api/labs/"+slug)
+		for _, secret := range secretLines(t, slug) {
+			if strings.Contains(html, secret) || strings.Contains(api, secret) {
+				t.Errorf("%s: a line of the hidden tests or solution is served: %q", slug, secret)
+			}
+		}
+	}
+}
+
+func TestLabGrading(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.ts.Client()
+	body := func(files map[string]string) string {
+		b, _ := json.Marshal(map[string]any{"files": files})
+		return string(b)
+	}
+	// The starter runs and fails; the reference passes everything on submit.
+	code, resp := postJSON(t, c, env.ts.URL+"/api/labs/token-bucket/submissions", body(labFiles(t, "token-bucket", false)))
+	if code != 200 || !strings.Contains(resp, `"verdict":"failed"`) || !strings.Contains(resp, `"hidden":true`) {
+		t.Errorf("starter submission: %d %.600s", code, resp)
+	}
+	code, resp = postJSON(t, c, env.ts.URL+"/api/labs/token-bucket/submissions", body(labFiles(t, "token-bucket", true)))
+	if code != 200 || !strings.Contains(resp, `"verdict":"passed"`) || !strings.Contains(resp, `"attempt":`) {
+		t.Errorf("reference submission: %d %.600s", code, resp)
+	}
+	// A compile error names the file, line and column.
+	broken := map[string]string{"bucket.go": "package tokenbucket\n\nfunc broken() int { return undefinedName }\n"}
+	code, resp = postJSON(t, c, env.ts.URL+"/api/labs/token-bucket/runs", body(broken))
+	if code != 200 || !strings.Contains(resp, `"verdict":"compile_error"`) || !strings.Contains(resp, `"file":"bucket.go","line":3`) {
+		t.Errorf("compile error: %d %.600s", code, resp)
+	}
+	// The attempts are kept: the best is a pass, shown on the lab list.
+	st, err := env.store.LabStatus(context.Background(), store.LocalUserID)
+	if err != nil || st["token-bucket"] != "passed" {
+		t.Errorf("lab status: %v %v", st, err)
+	}
+	_, list, _ := page(t, c, env.ts.URL+"/labs")
+	if !strings.Contains(list, `<span class="badge ok">passed</span>`) {
+		t.Error("the lab list does not show the pass")
+	}
+	// The lab page shows past attempts and continues from the last code.
+	_, lab, _ := page(t, c, env.ts.URL+"/labs/token-bucket")
+	if !strings.Contains(lab, "Your attempts") || !strings.Contains(lab, "undefinedName") {
+		t.Errorf("lab page after attempts: %.300s", lab)
+	}
+}
+
+// TestLabFormPost grades through the page's form, as a browser without JavaScript does.
+func TestLabFormPost(t *testing.T) {
+	env := newTestEnv(t)
+	c := browserClient(t)
+	_, _, token := page(t, c, env.ts.URL+"/labs/token-bucket")
+	form := url.Values{"_csrf": {token}}
+	for name, src := range labFiles(t, "token-bucket", false) {
+		form.Set("file:"+name, strings.ReplaceAll(src, "\n", "\r\n")) // as a browser sends a textarea
+	}
+	code, _, resp := postForm(t, c, env.ts.URL+"/labs/token-bucket/run", form)
+	if code != 200 || !strings.Contains(resp, `id="result"`) || !strings.Contains(resp, "Run: ") {
+		t.Fatalf("form run: %d %.800s", code, resp)
+	}
+	if !strings.Contains(resp, `class="t-fail"`) && !strings.Contains(resp, `class="t-pass"`) {
+		t.Errorf("no per-test rows in %.1500s", resp)
+	}
+}
