@@ -13,13 +13,21 @@ func TestEmbeddedContentIsValid(t *testing.T) {
 		t.Fatal("no cards embedded")
 	}
 	kinds := map[string]bool{}
+	defer func() {
+		for _, k := range Kinds {
+			if !kinds[k] {
+				t.Errorf("no card of kind %s", k)
+			}
+		}
+	}()
 	for _, c := range lib.Cards() {
 		kinds[c.Kind] = true
 		if c.Prompt.HTML == "" {
 			t.Errorf("%s: empty prompt", c.Path)
 		}
-		if len(c.KeyPoints) == 0 || len(c.FollowUps) == 0 {
-			t.Errorf("%s: %d key points, %d follow-ups", c.Path, len(c.KeyPoints), len(c.FollowUps))
+		// The knowledge base's own bar (issues 5–7): 4–8 key points, 3 or more follow-ups.
+		if len(c.KeyPoints) < 4 || len(c.KeyPoints) > 8 || len(c.FollowUps) < 3 {
+			t.Errorf("%s: %d key points (want 4–8), %d follow-ups (want 3 or more)", c.Path, len(c.KeyPoints), len(c.FollowUps))
 		}
 	}
 }

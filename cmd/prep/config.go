@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"prep/content"
+	"prep/labs"
 )
 
 // config is the settings shared by the commands that load the knowledge base or the
@@ -65,6 +67,37 @@ func defaultDataDir(env *Env) string {
 	}
 	return filepath.Join(home, ".local", "share", "prep")
 }
+
+// loadKnowledge loads the labs (embedded, with labsDir's added) and the cards (embedded,
+// with contentDir's laid over them) and checks them against each other: the cards' lab
+// links and the labs' card references. Problems come back as one error, a line each.
+func loadKnowledge(contentDir, labsDir string) (*content.Library, *labs.Set, error) {
+	set, err := labs.Load(labsDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	lib, err := loadContent(contentDir, set.Has)
+	if err != nil {
+		return nil, nil, err
+	}
+	var missing problemLines
+	for _, l := range set.All() {
+		for _, r := range l.CardRefs() {
+			if lib.Card(r.ID) == nil {
+				missing = append(missing, fmt.Sprintf("%s:%d: lab %q practises card %q, which does not exist (fix the id, or add the card)", r.Path, r.Line, l.Slug, r.ID))
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return nil, nil, missing
+	}
+	return lib, set, nil
+}
+
+// problemLines is a list of problems, one per line, as an error.
+type problemLines []string
+
+func (p problemLines) Error() string { return strings.Join(p, "\n") }
 
 // loadContent loads the embedded knowledge base with dir (if any) laid over it, checking
 // lab links with labExists.

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-
-	"prep/content"
+	"strings"
 )
 
 var contentCmd = &command{
@@ -27,21 +25,14 @@ printed as path:line: what is wrong (how to fix), all at once. Exit status 1 if 
 			if len(args) == 2 {
 				dir = args[1]
 			}
-			labExists, err := labChecker(cfg.labs)
+			lib, set, err := loadKnowledge(dir, cfg.labs)
 			if err != nil {
-				return err
-			}
-			lib, err := loadContent(dir, labExists)
-			var ps content.Problems
-			if errors.As(err, &ps) {
-				fmt.Fprintln(env.Stderr, ps.Error())
-				fmt.Fprintf(env.Stderr, "%d problem%s\n", len(ps), map[bool]string{true: "", false: "s"}[len(ps) == 1])
+				report := err.Error()
+				fmt.Fprintln(env.Stderr, report)
+				fmt.Fprintf(env.Stderr, "%d problem(s)\n", strings.Count(report, "\n")+1)
 				return exitError{1}
 			}
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(env.Stdout, "ok: %d cards in %d topics, %d case studies\n", len(lib.Cards()), len(lib.Topics()), len(lib.Cases()))
+			fmt.Fprintf(env.Stdout, "ok: %d cards in %d topics, %d case studies, %d labs\n", len(lib.Cards()), len(lib.Topics()), len(lib.Cases()), len(set.All()))
 			return nil
 		}
 	},

@@ -38,10 +38,6 @@ v3) and exits 0 only if everything passed. Flags may come anywhere after "lab".`
 		asJSON := fs.Bool("json", false, "lab test: print the result as JSON")
 		format := fs.String("format", "", "lab test: output format: exercism (results.json version 3)")
 		return func(ctx context.Context, args []string) error {
-			args, err := interspersed(fs, args)
-			if err != nil {
-				return usageErrorf(env, "%v", err)
-			}
 			if len(args) == 0 {
 				return usageErrorf(env, "usage: prep lab %s", labUsage)
 			}
@@ -90,21 +86,6 @@ v3) and exits 0 only if everything passed. Flags may come anywhere after "lab".`
 			return usageErrorf(env, "unknown lab command %q (list, show, init, test)", sub)
 		}
 	},
-}
-
-// interspersed parses flags wherever they appear among args and returns the others.
-func interspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos, args = append(pos, args[0]), args[1:]
-	}
 }
 
 func labList(env *Env, set *labs.Set) error {

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -86,13 +87,14 @@ func Main(ctx context.Context, args []string, env *Env) int {
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() { printHelp(env.Stderr, cmd, fs) }
 	run := cmd.setup(fs, env)
-	if err := fs.Parse(args); err != nil {
+	args, err := interspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	err := run(ctx, fs.Args())
+	err = run(ctx, args)
 	var ee exitError
 	switch {
 	case err == nil:
@@ -108,6 +110,26 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		fmt.Fprintf(env.Stderr, "prep %s: %s\n", name, prep.Message(err))
 	}
 	return 1
+}
+
+// interspersed parses flags wherever they appear among args ("content check --labs
+// DIR" as well as "content --labs DIR check") and returns the other arguments. After
+// "--" everything is an argument.
+func interspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, rest = args[:i], args[i+1:]
+	}
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if args = fs.Args(); len(args) == 0 {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, args[0]), args[1:]
+	}
 }
 
 func find(name string) *command {

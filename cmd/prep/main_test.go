@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -24,6 +25,14 @@ func TestCommands(t *testing.T) {
 	bad := t.TempDir()
 	os.MkdirAll(filepath.Join(bad, "resilience"), 0o755)
 	os.WriteFile(filepath.Join(bad, "resilience", "x.md"), []byte("---\nid: x\ntitle: X\nkind: concept\nlevel: mid\ntopic: resilience\nrelated: [nope]\n---\n\n## Question\n\nQ\n\n## Answer\n\nA\n\n## Key points\n\n- k\n\n## Follow-ups\n\n### F\n\nF\n"), 0o644)
+	// An interviewer's lab (replacing the embedded token-bucket) that names a missing card.
+	labDir := t.TempDir()
+	tb, err := os.ReadFile("../../labs/token-bucket.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cardsLine := regexp.MustCompile(`(?m)^cards: \[`)
+	os.WriteFile(filepath.Join(labDir, "token-bucket.txtar"), cardsLine.ReplaceAll(tb, []byte("cards: [no-such-card, ")), 0o644)
 	tests := []struct {
 		name   string
 		args   []string
@@ -43,6 +52,7 @@ func TestCommands(t *testing.T) {
 		{"env default shows in help", []string{"help", "serve"}, map[string]string{"PREP_ADDR": "127.0.0.1:9999"}, 0, `default "127.0.0.1:9999"`, ""},
 		{"content check", []string{"content", "check"}, nil, 0, "ok: ", ""},
 		{"content check bad dir", []string{"content", "check", bad}, nil, 1, "", filepath.Join(bad, "resilience", "x.md") + `:7: related card "nope" does not exist`},
+		{"lab names a missing card", []string{"content", "check", "--labs", labDir}, nil, 1, "", `token-bucket.txtar:6: lab "token-bucket" practises card "no-such-card", which does not exist`},
 		{"content check usage", []string{"content", "lint"}, nil, 2, "", "usage: prep content check [DIR]"},
 		{"search typo", []string{"search", "circut", "braker"}, nil, 0, "/cards/circuit-breaker", ""},
 		{"search bad kind", []string{"search", "--kind", "essay", "cache"}, nil, 1, "", `unknown kind "essay"`},

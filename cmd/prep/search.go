@@ -33,11 +33,7 @@ are tolerated. --advanced takes bleve query-string syntax (title:cache +kind:inc
 				return usageErrorf(env, "usage: prep search [FLAGS] QUERY")
 			}
 			q.Text = strings.Join(args, " ")
-			labExists, err := labChecker(cfg.labs)
-			if err != nil {
-				return err
-			}
-			lib, err := loadContent(cfg.content, labExists)
+			lib, _, err := loadKnowledge(cfg.content, cfg.labs)
 			if err != nil {
 				return err
 			}

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"prep/content/search"
-	"prep/labs"
 	"prep/store"
 	"prep/web"
 )
@@ -44,15 +43,10 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
-	set, err := labs.Load(cfg.labs)
+	lib, set, err := loadKnowledge(cfg.content, cfg.labs)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
-		return fmt.Errorf("the labs have problems (listed above)")
-	}
-	lib, err := loadContent(cfg.content, set.Has)
-	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
-		return fmt.Errorf("the content has problems (listed above); fix them or run prep content check")
+		return fmt.Errorf("the cards or labs have problems (listed above); fix them, then check with prep content check")
 	}
 	idx, err := search.New(lib, filepath.Join(cfg.data, "index"))
 	if err != nil {

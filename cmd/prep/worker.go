@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"os"
 
-	"prep/labs"
 	"prep/labs/grader"
 	"prep/labs/sandbox"
 )
@@ -30,14 +29,4 @@ func newGrader(workers int, logger *slog.Logger) (*grader.Grader, error) {
 		return nil, err
 	}
 	return grader.New(grader.Config{Command: []string{exe, workerArg}, Workers: workers, Logger: logger})
-}
-
-// labChecker loads the labs (embedded, with dir laid over them) and returns a function
-// reporting whether a slug exists, for checking the cards' links to labs.
-func labChecker(dir string) (func(string) bool, error) {
-	set, err := labs.Load(dir)
-	if err != nil {
-		return nil, err
-	}
-	return set.Has, nil
 }
