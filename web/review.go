@@ -131,26 +131,30 @@ func (s *Server) buttons(c echo.Context, userID int64, cardID string, now time.T
 	return out, nil
 }
 
-func (s *Server) reviewPage(c echo.Context) error {
+// nextReview reads the deck from the request and returns the queue for the current user
+// with the buttons for its next card (nil when nothing is left).
+func (s *Server) nextReview(c echo.Context) (deck, queue, []ratingButton, time.Time, error) {
 	u, _ := currentUser(c)
+	now := s.now()
 	d, err := s.parseDeck(c)
 	if err != nil {
-		return err
+		return d, queue{}, nil, now, err
 	}
-	now := s.now()
 	q, err := s.queueFor(c, u.ID, d, now)
+	if err != nil || q.Next == nil {
+		return d, q, nil, now, err
+	}
+	b, err := s.buttons(c, u.ID, q.Next.ID, now)
+	return d, q, b, now, err
+}
+
+func (s *Server) reviewPage(c echo.Context) error {
+	d, q, buttons, now, err := s.nextReview(c)
 	if err != nil {
 		return err
 	}
 	data := map[string]any{"Title": "Review", "Queue": q, "Deck": d, "DeckQuery": d.Params().Encode(),
-		"CSRF": c.Get("csrf"), "Shown": now.UnixMilli(), "Undone": c.QueryParam("undone")}
-	if q.Next != nil {
-		b, err := s.buttons(c, u.ID, q.Next.ID, now)
-		if err != nil {
-			return err
-		}
-		data["Buttons"] = b
-	}
+		"Shown": now.UnixMilli(), "Undone": c.QueryParam("undone"), "Buttons": buttons}
 	if d.Case != "" {
 		cs, _ := s.lib.Case(d.Case)
 		data["CaseTitle"] = cs.Title
@@ -218,25 +222,15 @@ func (s *Server) undo(c echo.Context) error {
 
 // apiNext answers GET /api/review/next: the next card of the deck with its intervals.
 func (s *Server) apiNext(c echo.Context) error {
-	u, _ := currentUser(c)
-	d, err := s.parseDeck(c)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	q, err := s.queueFor(c, u.ID, d, now)
+	_, q, buttons, _, err := s.nextReview(c)
 	if err != nil {
 		return err
 	}
 	out := map[string]any{"due": q.Due, "new_left": q.NewLeft, "card": nil}
 	if q.Next != nil {
-		b, err := s.buttons(c, u.ID, q.Next.ID, now)
-		if err != nil {
-			return err
-		}
 		intervals := map[string]string{}
-		for _, x := range b {
-			intervals[fsrs.Rating(x.Rating).String()] = x.Interval
+		for _, b := range buttons {
+			intervals[fsrs.Rating(b.Rating).String()] = b.Interval
 		}
 		out["card"] = map[string]any{"summary": summary(q.Next), "new": q.IsNew, "prompt": string(q.Next.Prompt.HTML), "intervals": intervals}
 	}

@@ -104,7 +104,6 @@ func (s *Server) renderSettings(c echo.Context, status int, form settingsForm, b
 	now := s.now().In(st.Location())
 	return s.render(c, status, "settings", map[string]any{
 		"Title":         "Settings",
-		"CSRF":          c.Get("csrf"),
 		"Form":          form,
 		"Bad":           bad,
 		"Error":         msg,

@@ -127,7 +127,6 @@ func (s *Server) statsPage(c echo.Context) error {
 
 	return s.ok(c, "stats", map[string]any{
 		"Title":            "Stats",
-		"CSRF":             c.Get("csrf"),
 		"Stats":            st,
 		"Today":            today,
 		"Heatmap":          heatmapSVG(st.Days),
