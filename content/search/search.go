@@ -290,8 +290,14 @@ func (ix *Index) validate(q *Query) error {
 	return nil
 }
 
-// textQuery turns the query text into a bleve query: field-boosted match queries (fuzzy
-// on request), or the parsed query string in advanced mode.
+// fieldBoosts weighs where a word matches: a title hit counts most.
+var fieldBoosts = []struct {
+	field string
+	boost float64
+}{{"title", 4}, {"prompt", 2}, {"keypoints", 1.5}, {"body", 1}}
+
+// textQuery turns the query text into a bleve query: field-boosted match queries, the
+// near-match form of them when fuzzy, or the parsed query string in advanced mode.
 func (ix *Index) textQuery(q Query, fuzzy bool) (query.Query, error) {
 	text := strings.TrimSpace(q.Text)
 	if text == "" {
@@ -304,25 +310,22 @@ func (ix *Index) textQuery(q Query, fuzzy bool) (query.Query, error) {
 		}
 		return qs, nil
 	}
+	if fuzzy {
+		return ix.fuzzyQuery(text), nil
+	}
 	var parts []query.Query
-	for _, f := range []struct {
-		field string
-		boost float64
-	}{{"title", 4}, {"prompt", 2}, {"keypoints", 1.5}, {"body", 1}, {"tags", 2}} {
+	for _, f := range fieldBoosts {
 		m := bleve.NewMatchQuery(text)
 		m.SetField(f.field)
 		m.SetBoost(f.boost)
-		if f.field == "tags" {
-			m.Analyzer = keyword.Name
-		}
-		if fuzzy {
-			m.SetFuzziness(fuzziness(text))
-		} else if f.field == "title" {
-			m.SetOperator(query.MatchQueryOperatorOr)
-		}
 		parts = append(parts, m)
 	}
-	if !fuzzy && strings.Contains(text, " ") {
+	tags := bleve.NewMatchQuery(text)
+	tags.SetField("tags")
+	tags.Analyzer = keyword.Name
+	tags.SetBoost(2)
+	parts = append(parts, tags)
+	if strings.Contains(text, " ") {
 		p := bleve.NewMatchPhraseQuery(text)
 		p.SetField("body")
 		p.SetBoost(2)
@@ -331,16 +334,33 @@ func (ix *Index) textQuery(q Query, fuzzy bool) (query.Query, error) {
 	return bleve.NewDisjunctionQuery(parts...), nil
 }
 
-// fuzziness allows one edit for short words and two for long ones, as people misspell.
-func fuzziness(text string) int {
-	longest := 0
-	for _, w := range strings.Fields(text) {
-		longest = max(longest, utf8.RuneCountInString(w))
+// fuzzyQuery matches the words of text that some card has exactly, and the others
+// within an edit distance that grows with their length (one edit from 4 letters, two
+// from 8): a short word with two edits would match half the dictionary.
+func (ix *Index) fuzzyQuery(text string) query.Query {
+	var parts []query.Query
+	for _, tok := range ix.idx.Mapping().AnalyzerNamed(en.AnalyzerName).Analyze([]byte(text)) {
+		term, n := string(tok.Term), utf8.RuneCount(tok.Term)
+		exact := n < 4 || ix.knownTerm(tok.Term)
+		for _, f := range fieldBoosts {
+			var q interface {
+				query.Query
+				SetField(string)
+				SetBoost(float64)
+			}
+			if exact {
+				q = bleve.NewTermQuery(term)
+			} else {
+				fq := bleve.NewFuzzyQuery(term)
+				fq.SetFuzziness(1 + n/8)
+				q = fq
+			}
+			q.SetField(f.field)
+			q.SetBoost(f.boost)
+			parts = append(parts, q)
+		}
 	}
-	if longest >= 8 {
-		return 2
-	}
-	return 1
+	return bleve.NewDisjunctionQuery(parts...)
 }
 
 func (ix *Index) run(q Query, text query.Query) (*Results, error) {
