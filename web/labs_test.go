@@ -3,11 +3,13 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"prep/labs"
+	"prep/labs/grader"
 	"prep/store"
 )
 
@@ -138,5 +140,46 @@ func TestLabFormPost(t *testing.T) {
 	}
 	if !strings.Contains(resp, `class="t-fail"`) && !strings.Contains(resp, `class="t-pass"`) {
 		t.Errorf("no per-test rows in %.1500s", resp)
+	}
+}
+
+// TestGradingQueueFull: with one worker and room for one waiting grading, four gradings
+// sent at once cannot all be taken: the others get 429 with Retry-After at once.
+func TestGradingQueueFull(t *testing.T) {
+	env := newTestEnvWith(t, grader.Config{Workers: 1, QueueSize: 1})
+	spin, _ := json.Marshal(map[string]any{"files": map[string]string{
+		"bucket.go": strings.Replace(labFiles(t, "token-bucket", false)["bucket.go"], "package tokenbucket", "package tokenbucket\n\nfunc init() { for {} }", 1)}})
+	type answer struct {
+		code       int
+		retryAfter string
+	}
+	answers := make(chan answer, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			resp, err := env.ts.Client().Post(env.ts.URL+"/api/labs/token-bucket/runs", "application/json", strings.NewReader(string(spin)))
+			if err != nil {
+				answers <- answer{}
+				return
+			}
+			resp.Body.Close()
+			answers <- answer{resp.StatusCode, resp.Header.Get("Retry-After")}
+		}()
+	}
+	busy := 0
+	for i := 0; i < 4; i++ {
+		a := <-answers
+		switch a.code {
+		case http.StatusTooManyRequests:
+			busy++
+			if a.retryAfter == "" {
+				t.Error("429 without Retry-After")
+			}
+		case http.StatusOK:
+		default:
+			t.Errorf("status %d", a.code)
+		}
+	}
+	if busy < 2 {
+		t.Errorf("%d of 4 gradings refused; with 1 worker and a queue of 1, at least 2 must be", busy)
 	}
 }

@@ -48,7 +48,11 @@ func (e *testEnv) advance(d time.Duration) {
 	e.mu.Unlock()
 }
 
-func newTestEnv(t *testing.T) *testEnv {
+func newTestEnv(t *testing.T) *testEnv { return newTestEnvWith(t, grader.Config{Workers: 2}) }
+
+// newTestEnvWith builds the test server with a grader configured by gc (its command and
+// environment are filled in: this test binary in worker mode).
+func newTestEnvWith(t *testing.T, gc grader.Config) *testEnv {
 	t.Helper()
 	lib, err := content.Load(os.DirFS("testdata/content"), content.Options{})
 	if err != nil {
@@ -72,7 +76,8 @@ func newTestEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := grader.New(grader.Config{Command: []string{exe}, Env: []string{workerEnv}, Workers: 2})
+	gc.Command, gc.Env = []string{exe}, []string{workerEnv}
+	g, err := grader.New(gc)
 	if err != nil {
 		t.Fatal(err)
 	}
