@@ -28,25 +28,38 @@ func BenchmarkColdStart(b *testing.B) {
 			}
 		}
 	})
+	firstOK := func(b *testing.B, args ...string) {
+		s := startServer(b, args...)
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			resp, err := http.Get(s.url + "/healthz")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				b.Fatal("no 200 within 30s")
+			}
+			time.Sleep(time.Millisecond)
+		}
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+	// A new data directory each time: the search index is built.
 	b.Run("serve-first-200", func(b *testing.B) {
 		for b.Loop() {
-			s := startServer(b)
-			deadline := time.Now().Add(30 * time.Second)
-			for {
-				resp, err := http.Get(s.url + "/healthz")
-				if err == nil {
-					resp.Body.Close()
-					if resp.StatusCode == 200 {
-						break
-					}
-				}
-				if time.Now().After(deadline) {
-					b.Fatal("no 200 within 30s")
-				}
-				time.Sleep(time.Millisecond)
-			}
-			_ = s.cmd.Process.Kill()
-			<-s.done
+			firstOK(b)
+		}
+	})
+	// The same data directory: the index kept there is reopened.
+	b.Run("restart-first-200", func(b *testing.B) {
+		data := b.TempDir()
+		firstOK(b, "--data", data)
+		b.ResetTimer()
+		for b.Loop() {
+			firstOK(b, "--data", data)
 		}
 	})
 }
