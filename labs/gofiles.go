@@ -74,9 +74,9 @@ func (p *parseState) goFiles() {
 			continue
 		}
 		if len(p.lab.Perf) == 0 {
-			p.add(p.yamlFile.line, "perf %s names func %s but the lab has no perf/*.go (add perf/perf.go with func %s(n int))", spec.Name, spec.Func, spec.Func)
+			p.add(p.yamlFile.line, "perf %s names func %s but the lab has no perf/*.go (add perf/perf.go with func %s(n int) func() int)", spec.Name, spec.Func, spec.Func)
 		} else if !perfFuncs[spec.Func] {
-			p.add(p.lab.Perf[0].Line, "perf %s: no func %s(n int) in perf/*.go (it performs n operations on a structure of size n)", spec.Name, spec.Func)
+			p.add(p.lab.Perf[0].Line, "perf %s: no func %s(n int) func() int in perf/*.go (it builds a structure of size n and returns a batch of operations to time, which returns how many it did)", spec.Name, spec.Func)
 		}
 	}
 	if len(p.lab.Perf) > 0 && len(p.lab.PerfTests) == 0 {
@@ -142,13 +142,28 @@ func isTestFunc(fd *ast.FuncDecl) bool {
 
 func isUpperOrDigit(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' }
 
+// isPerfFunc reports whether fd is a perf workload: func F(n int) func() int (a setup
+// returning a batch to time), or the older func F(n int) (timed whole).
 func isPerfFunc(fd *ast.FuncDecl) bool {
 	ps := fd.Type.Params.List
-	if fd.Type.TypeParams != nil || fd.Type.Results != nil || len(ps) != 1 || len(ps[0].Names) > 1 {
+	if fd.Type.TypeParams != nil || len(ps) != 1 || len(ps[0].Names) > 1 || !isIdent(ps[0].Type, "int") {
 		return false
 	}
-	id, ok := ps[0].Type.(*ast.Ident)
-	return ok && id.Name == "int"
+	if fd.Type.Results == nil {
+		return true
+	}
+	rs := fd.Type.Results.List
+	if len(rs) != 1 || len(rs[0].Names) > 0 {
+		return false
+	}
+	ft, ok := rs[0].Type.(*ast.FuncType)
+	return ok && len(ft.Params.List) == 0 && ft.Results != nil && len(ft.Results.List) == 1 &&
+		len(ft.Results.List[0].Names) == 0 && isIdent(ft.Results.List[0].Type, "int")
+}
+
+func isIdent(e ast.Expr, name string) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == name
 }
 
 // TestNames returns the names of the TestXxx functions in files, in file order and

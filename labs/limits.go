@@ -28,8 +28,8 @@ const (
 	DefaultOutputKB = 64
 	MaxOutputKB     = 1024
 
-	// DefaultPerfCap is the absolute cap for one candidate run of a performance workload at
-	// its largest size; MaxPerfCap is the most a lab may set.
+	// DefaultPerfCap is the absolute cap for one candidate run of a performance workload
+	// (building its structure, or one batch); MaxPerfCap is the most a lab may set.
 	DefaultPerfCap = 3 * time.Second
 	MaxPerfCap     = 10 * time.Second
 

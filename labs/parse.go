@@ -279,7 +279,7 @@ func (p *parseState) perf(v *yaml.Node, line func(*yaml.Node) int) {
 				spec.Func = strings.TrimSpace(val.Value)
 			case "sizes":
 				if val.Kind != yaml.SequenceNode || len(val.Content) != 2 {
-					p.add(line(val), "sizes must list two sizes, small then large, e.g. [1000, 16000]")
+					p.add(line(val), "sizes must list two sizes, small then large, e.g. [512, 8192]")
 					continue
 				}
 				for _, s := range val.Content {

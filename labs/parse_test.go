@@ -49,6 +49,20 @@ func TestAddNegative(t *testing.T) {
 }
 `
 
+// TestPerfFuncForms: both forms of a perf workload are accepted.
+func TestPerfFuncForms(t *testing.T) {
+	for _, fn := range []string{
+		"func PerfAdd(n int) func() int { return func() int { Add(n, n); return 1 } }",
+		"func PerfAdd(n int) { Add(n, n) }",
+	} {
+		src := repl("summary: A demo.", "summary: A demo.\nperf:\n  - name: TestPerfAdd\n    func: PerfAdd\n    sizes: [10, 100]\n    max_ratio: 3\n    max_growth: 2")(goodLab)
+		src += "-- perf/perf.go --\npackage demo\n\n" + fn + "\n"
+		if _, ps := Parse("labs/demo.txtar", []byte(src)); ps != nil {
+			t.Errorf("%s: %v", fn, ps)
+		}
+	}
+}
+
 func TestParseGood(t *testing.T) {
 	lab, ps := Parse("labs/demo.txtar", []byte(goodLab))
 	if ps != nil {
@@ -95,6 +109,10 @@ func TestParseProblems(t *testing.T) {
 			"limits.wall: 10m0s is over the grader's maximum of 1m0s", "limits.memory_mb: 99999 is outside 16..1024", `limits.output_kb: "x" is not a whole number`}},
 		{"perf func missing", repl("summary: A demo.", "summary: A demo.\nperf:\n  - name: TestPerfAdd\n    func: PerfAdd\n    sizes: [10, 100]\n    max_ratio: 3\n    max_growth: 2"), []string{
 			"perf TestPerfAdd names func PerfAdd but the lab has no perf/*.go"}},
+		{"perf func of the wrong type", func(s string) string {
+			s = repl("summary: A demo.", "summary: A demo.\nperf:\n  - name: TestPerfAdd\n    func: PerfAdd\n    sizes: [10, 100]\n    max_ratio: 3\n    max_growth: 2")(s)
+			return s + "-- perf/perf.go --\npackage demo\n\nfunc PerfAdd(n int) int { return Add(n, n) }\n"
+		}, []string{"perf TestPerfAdd: no func PerfAdd(n int) func() int in perf/*.go"}},
 		{"perf entry incomplete", repl("summary: A demo.", "summary: A demo.\nperf:\n  - name: PerfAdd\n    sizes: [100, 10]\n    cap: 1h"), []string{
 			`perf name "PerfAdd" must look like a test name`, "sizes must be small then large", "cap: 1h0m0s is over the grader's maximum", "perf entry: missing func", "perf entry: missing max_ratio"}},
 		{"duplicate test", func(s string) string {

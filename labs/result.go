@@ -132,5 +132,5 @@ type PerfResult struct {
 	ReferenceGrowth float64       `json:"reference_growth"`
 	MaxRatio        float64       `json:"max_ratio"`
 	MaxGrowth       float64       `json:"max_growth"`
-	Cap             time.Duration `json:"cap_ns"` // the absolute cap for one candidate run at the largest size
+	Cap             time.Duration `json:"cap_ns"` // the absolute cap for one candidate run (a build or a batch)
 }

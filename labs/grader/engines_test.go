@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"prep/labs"
@@ -118,4 +119,107 @@ func goTest(t *testing.T, goTool string, lab *labs.Lab, code []labs.File) (map[s
 		}
 	}
 	return status, err == nil
+}
+
+// variants are submissions a candidate could write, made from a lab's reference by
+// replacing text: correct Go the interpreter used to run differently (they must pass
+// under both engines), and wrong Go it used to accept (they must fail under both). The
+// semantics table in labs/sandbox holds the constructs; these hold them in real labs.
+var variants = []struct {
+	lab, name string
+	edits     []string // old, new, old, new...
+	passes    bool
+}{
+	{"circuit-breaker", "value-receiver clock assigned to the interface field, mixed multiple assignment", []string{
+		"func (*systemClock) Now() time.Time { return time.Now() }", "func (systemClock) Now() time.Time { return time.Now() }",
+		"b.clock = &systemClock{}", "b.clock = systemClock{}",
+		"\tb.state = s\n\tb.generation++\n", "\tb.state, b.generation = s, b.next()\n",
+		"func (b *Breaker) setState(", "func (b *Breaker) next() uint64 { return b.generation + 1 }\n\nfunc (b *Breaker) setState(",
+	}, true},
+	{"token-bucket", "refill as a multiple assignment with a call", []string{
+		"\tb.tokens += now.Sub(b.last).Seconds() * b.rate\n", "\tb.last, b.tokens = now, b.earned(now)\n",
+		"\tb.last = now\n}", "}\n\nfunc (b *Bucket) earned(now time.Time) float64 {\n\treturn b.tokens + now.Sub(b.last).Seconds()*b.rate\n}",
+	}, true},
+	{"saga", "returns a nil *Error as its error on success (a typed nil)", []string{
+		"func Run(ctx context.Context, steps []Step) error {\n\tfor i, step := range steps {",
+		"func Run(ctx context.Context, steps []Step) error {\n\tvar failed *Error\n\tfor i, step := range steps {\n\t\tif failed != nil {\n\t\t\tbreak\n\t\t}",
+		"\t\t\treturn compensate(ctx, steps[:i], step.Name, err)\n\t\t}\n\t\tif step.Action == nil {",
+		"\t\t\tfailed = compensate(ctx, steps[:i], step.Name, err)\n\t\t\tcontinue\n\t\t}\n\t\tif step.Action == nil {",
+		"\t\t\treturn compensate(ctx, steps[:i], step.Name, err)\n\t\t}\n\t}\n\treturn nil\n}",
+		"\t\t\tfailed = compensate(ctx, steps[:i], step.Name, err)\n\t\t}\n\t}\n\treturn failed\n}",
+	}, false},
+}
+
+// TestVariantsBothEngines grades each variant under the interpreter and under go test
+// and checks that they agree on every test.
+func TestVariantsBothEngines(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go is not on PATH")
+	}
+	g := newTestGrader(t, Config{})
+	byslug := map[string]*labs.Lab{}
+	for _, lab := range allLabs(t) {
+		byslug[lab.Slug] = lab
+	}
+	for _, v := range variants {
+		t.Run(v.lab+"/"+v.name, func(t *testing.T) {
+			t.Parallel()
+			lab := byslug[v.lab]
+			code := make([]labs.File, len(lab.Solution))
+			copy(code, lab.Solution)
+			src := code[0].Src
+			for i := 0; i < len(v.edits); i += 2 {
+				if !strings.Contains(src, v.edits[i]) {
+					t.Fatalf("the reference no longer contains %q", v.edits[i])
+				}
+				src = strings.Replace(src, v.edits[i], v.edits[i+1], 1)
+			}
+			code[0].Src = src
+			res, err := g.Grade(context.Background(), lab, labs.Files(code), labs.ModeSubmit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			goStatus, goPassed := goTest(t, goTool, lab, code)
+			for _, tr := range res.Tests {
+				if st, ok := goStatus[tr.Name]; ok && tr.Perf == nil && st != tr.Status {
+					t.Errorf("%s is %s under the interpreter (%s) but %s under go test", tr.Name, tr.Status, tr.Message, st)
+				}
+			}
+			if goPassed != v.passes {
+				t.Errorf("go test passed: %v, want %v", goPassed, v.passes)
+			}
+			if (res.Verdict == labs.Passed) != v.passes {
+				t.Errorf("verdict %s (%s), want passed: %v%s", res.Verdict, res.Message, v.passes, diagText(res))
+			}
+		})
+	}
+}
+
+// TestRaceWithoutMutexFails: a token bucket without its mutex races in the lab's
+// concurrency tests. Without -race that shows only when goroutines interleave inside
+// the race; the sandbox makes them (rewrite_yield.go), so every grading must catch it.
+func TestRaceWithoutMutexFails(t *testing.T) {
+	g := newTestGrader(t, Config{})
+	var lab *labs.Lab
+	for _, l := range allLabs(t) {
+		if l.Slug == "token-bucket" {
+			lab = l
+		}
+	}
+	src := lab.Solution[0].Src
+	const lock = "\tb.mu.Lock()\n\tdefer b.mu.Unlock()\n"
+	if !strings.Contains(src, lock) {
+		t.Fatal("the reference no longer locks as expected")
+	}
+	src = strings.ReplaceAll(src, lock, "")
+	for i := 0; i < 5; i++ {
+		res, err := g.Grade(context.Background(), lab, map[string]string{lab.Solution[0].Name: src}, labs.ModeSubmit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Verdict != labs.Failed || !strings.Contains(res.Message, "Concurrent") {
+			t.Errorf("grading %d: verdict %s (%s), want a failed concurrency test", i, res.Verdict, res.Message)
+		}
+	}
 }

@@ -77,7 +77,10 @@ var hostile = []struct {
 	{"time.AfterFunc panic", lruWith("\t\"time\"", "\ttime.AfterFunc(time.Millisecond, func() { panic(\"boom in timer\") })\n\ttime.Sleep(50 * time.Millisecond)", ""), labs.Crash, "panic: boom in timer"},
 	{"8 GiB allocation", lruWith("", "\tb := make([]byte, 8<<30)\n\tb[len(b)-1] = 1", ""), labs.MemoryLimit, "memory"},
 	{"allocation loop", lruWith("", "\tvar keep [][]byte\n\tfor i := 0; i < 4096; i++ {\n\t\tkeep = append(keep, make([]byte, 1<<20))\n\t\tkeep[i][0] = 1\n\t}", ""), labs.MemoryLimit, "memory limit exceeded"},
-	{"goroutine bomb", lruWith("", "\tfor {\n\t\tgo func() { select {} }()\n\t}", ""), labs.MemoryLimit, "memory"},
+	// Each goroutine holds a little memory too, so the bomb reaches the limit well
+	// within the test's second even on a busy machine (stacks alone took 0.5–1.1 s,
+	// with 64 KiB each 0.2–0.4 s).
+	{"goroutine bomb", lruWith("", "\tfor {\n\t\tgo func() {\n\t\t\tb := make([]byte, 64<<10)\n\t\t\t_ = b\n\t\t\tselect {}\n\t\t}()\n\t}", ""), labs.MemoryLimit, "memory"},
 	{"deep recursion", lruWith("", "\tdeep(0)", "func deep(n int) int { return deep(n+1) + 1 }\n"), labs.Crash, "stack overflow: deep or infinite recursion"},
 	{"output flood", lruWith("\t\"fmt\"", "\tfor {\n\t\tfmt.Println(\"spam spam spam spam spam spam spam spam\")\n\t}", ""), labs.OutputLimit, "printed more than"},
 	{"concurrent map writes", lruWith("\t\"sync\"", "\tm := map[int]int{}\n\tvar wg sync.WaitGroup\n\tfor g := 0; g < 4; g++ {\n\t\twg.Add(1)\n\t\tgo func() {\n\t\t\tdefer wg.Done()\n\t\t\tfor i := 0; i < 1000000; i++ {\n\t\t\t\tm[i%100] = i\n\t\t\t}\n\t\t}()\n\t}\n\twg.Wait()", ""), labs.ThreadSafety, "concurrent map"},

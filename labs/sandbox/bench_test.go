@@ -8,15 +8,15 @@ import (
 	"prep/labs"
 )
 
-// The child's start-up, phase by phase, for the lru lab's reference with its public and
+// The child's start-up, phase by phase, for a lab's reference with its public and
 // hidden tests: the type checker's importer built from yaegi's tables, the check and
 // rewrite, a fresh interpreter, and loading the package into it.
-func benchFiles(b *testing.B) []srcFile {
+func benchFiles(b *testing.B, slug string) []srcFile {
 	set, err := labs.Load("")
 	if err != nil {
 		b.Fatal(err)
 	}
-	lab, err := set.Lab("lru")
+	lab, err := set.Lab(slug)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -33,14 +33,23 @@ func benchFiles(b *testing.B) []srcFile {
 	return files
 }
 
-// BenchmarkPrepare is a fresh importer (as each child builds one) plus check and rewrite.
+// BenchmarkPrepare is a fresh importer (as each child builds one) plus check and
+// rewrite, for each lab.
 func BenchmarkPrepare(b *testing.B) {
-	files := benchFiles(b)
-	for b.Loop() {
-		im := newImporter(typeExports(), typeSources())
-		if _, lerr := prepare(im, "lru", files); lerr != nil {
-			b.Fatal(lerr.msg, lerr.diags)
-		}
+	set, err := labs.Load("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, lab := range set.All() {
+		b.Run(lab.Slug, func(b *testing.B) {
+			files := benchFiles(b, lab.Slug)
+			for b.Loop() {
+				im := newImporter(typeExports(), typeSources())
+				if _, lerr := prepare(im, lab.Package, files); lerr != nil {
+					b.Fatal(lerr.msg, lerr.diags)
+				}
+			}
+		})
 	}
 }
 
@@ -54,7 +63,7 @@ func BenchmarkNewInterpreter(b *testing.B) {
 
 // BenchmarkLoad is a fresh interpreter loading the prepared package with its tests.
 func BenchmarkLoad(b *testing.B) {
-	files := benchFiles(b)
+	files := benchFiles(b, "lru")
 	src, lerr := prepare(newImporter(typeExports(), typeSources()), "lru", files)
 	if lerr != nil {
 		b.Fatal(lerr.msg)

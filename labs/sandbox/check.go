@@ -56,6 +56,8 @@ type pkgState struct {
 	roles map[string]role
 	types *types.Package
 	info  *types.Info
+	// yields is whether writes to shared memory yield first (see rewrite_yield.go).
+	yields bool
 }
 
 // prepare checks one package (syntax, package clause, imports, types, constructs the

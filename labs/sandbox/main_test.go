@@ -42,6 +42,9 @@ func runProgram(src string, stdout io.Writer) error {
 	mfs := fstest.MapFS{}
 	for name, s := range out {
 		mfs["src/prog/"+name] = &fstest.MapFile{Data: []byte(s)}
+		if os.Getenv("PREP_SANDBOX_DUMP") == "1" {
+			fmt.Fprintf(os.Stderr, "--- %s\n%s", name, s) // to see what a rewrite made
+		}
 	}
 	i, err := newInterpreter(mfs, stdout, io.Discard)
 	if err != nil {

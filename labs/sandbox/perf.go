@@ -12,15 +12,45 @@ import (
 
 // Performance tests compare the candidate with the reference solution in the same
 // child, on the same machine, at the same moment: two interpreters run the lab's
-// workload (perf/*.go) against each, interleaved, several rounds, keeping the fastest
-// run of each. A noisy shared machine slows both alike, so the judged figures are
-// ratios — to the reference at the largest size, and the candidate's own growth from the
-// small size to the large — never absolute times.
+// workload (perf/*.go) against each. A workload is `func F(n int) func() int`: F(n)
+// builds a structure of size n (the setup, not judged), and each call of what it
+// returns — a batch — does some operations on it and says how many (timed). The older
+// form `func F(n int)`, n operations on a structure of size n timed whole, still works.
+//
+// The figures judged are ratios, never absolute times: the candidate's time per
+// operation at the large size over the reference's, and its growth from the small size
+// to the large net of the reference's growth measured alongside — a busy machine slows
+// both alike. Each time per operation is the fastest of the batches timed, interleaved
+// with the reference's and alternating who goes first. Rounds stop as soon as both
+// figures are clearly inside or clearly outside their budgets, so a correct submission
+// is judged in perfMinRounds rounds; more run while a figure is near its budget, and
+// before calling a failure.
+//
+// The candidate never holds the child for long: its setup and each of its batches must
+// finish within a multiple of the reference's (and the lab's absolute cap), or the test
+// fails at once with the figures so far. The small size runs first, so code whose cost
+// grows with n is stopped before it builds the large structure.
 const (
-	perfMinRounds = 3
-	perfMaxRounds = 7
-	perfBudget    = 2 * time.Second // time one perf test may spend on rounds past the minimum
+	perfMinRounds = 2
+	// perfMinFailRounds: a failure is not called early on fewer rounds — a busy
+	// machine can slow every batch of one side in two rounds, never in four.
+	perfMinFailRounds = 4
+	perfMaxRounds     = 9
+	// perfBudget is the time after which no new round starts past the minimum.
+	perfBudget = 1500 * time.Millisecond
+	// perfMargin: a figure within budget/perfMargin, or over budget×perfMargin, is
+	// clear — measuring longer would not change the verdict.
+	perfMargin = 1.5
+	// The candidate's setup may take perfSetupFactor × max_ratio times the reference's,
+	// and a batch perfBatchFactor × max_ratio times the reference's batch just before
+	// it, plus perfSlack for a scheduler's hiccup, before the test fails at once.
+	perfSetupFactor = 2
+	perfBatchFactor = 4
+	perfSlack       = 50 * time.Millisecond
 )
+
+// workload is a perf function in the batch form.
+type workload func(n int) func() int
 
 // perf runs the performance tests, or skips them when a functional test failed.
 func (r *runner) perf(im *importer, functionalPassed bool) {
@@ -64,7 +94,7 @@ func (r *runner) perfResult(res labs.TestResult) {
 
 // loadWorkload interprets code with the lab's perf files and returns its workload
 // functions by name, or what went wrong.
-func (r *runner) loadWorkload(im *importer, code []labs.JobFile, whose string) (map[string]func(int), string) {
+func (r *runner) loadWorkload(im *importer, code []labs.JobFile, whose string) (map[string]workload, string) {
 	var files []srcFile
 	for _, f := range code {
 		files = append(files, srcFile{name: f.Name, src: f.Src, role: roleCode})
@@ -85,94 +115,77 @@ func (r *runner) loadWorkload(im *importer, code []labs.JobFile, whose string) (
 		}
 		return nil, msg
 	}
-	out := map[string]func(int){}
+	out := map[string]workload{}
 	path := "lab/" + r.job.Package
 	syms := i.Symbols(path)[path]
 	for _, s := range r.job.PerfTests {
 		if v, ok := syms[s.Func]; ok && v.IsValid() {
-			if fn, ok := v.Interface().(func(int)); ok {
+			switch fn := v.Interface().(type) {
+			case func(int) func() int:
 				out[s.Func] = fn
+				continue
+			case func(int):
+				out[s.Func] = func(n int) func() int { return func() int { fn(n); return n } }
 				continue
 			}
 		}
-		return nil, fmt.Sprintf("the performance workload has no func %s(n int)", s.Func)
+		return nil, fmt.Sprintf("the performance workload has no func %s(n int) func() int", s.Func)
 	}
 	return out, ""
 }
 
+// perfSide is what is known of one side, candidate or reference.
+type perfSide struct {
+	work    workload
+	batches map[int]func() int    // by size, once set up
+	perOp   map[int]time.Duration // the fastest time per operation, by size
+	last    map[int]time.Duration // the latest batch's duration, by size
+	setup   map[int]time.Duration // by size
+	ops     map[int]int           // the latest batch's operations, by size
+}
+
+func newSide(w workload) *perfSide {
+	return &perfSide{work: w, batches: map[int]func() int{}, perOp: map[int]time.Duration{},
+		last: map[int]time.Duration{}, setup: map[int]time.Duration{}, ops: map[int]int{}}
+}
+
+// perfRun measures one performance test.
+type perfRun struct {
+	r         *runner
+	spec      labs.PerfSpec
+	cand, ref *perfSide
+	res       labs.TestResult
+	test      *testRun
+	start     time.Time
+}
+
 // perfTest measures one performance test and streams its result.
-func (r *runner) perfTest(s labs.PerfSpec, cand, ref func(int)) {
-	run := newTest(s.Name).top
-	r.running.Store(run)
+func (r *runner) perfTest(s labs.PerfSpec, cand, ref workload) {
+	m := &perfRun{r: r, spec: s, cand: newSide(cand), ref: newSide(ref), test: newTest(s.Name).top, start: time.Now(),
+		res: labs.TestResult{Name: s.Name, Hidden: true, Status: labs.StatusFail, Perf: budget(s)}}
+	r.running.Store(m.test)
 	defer r.running.Store(nil)
 	r.em.emit(labs.Event{Kind: labs.EventStart, Test: s.Name})
-	start := time.Now()
-	small, large := s.Sizes[0], s.Sizes[len(s.Sizes)-1]
-	res := labs.TestResult{Name: s.Name, Hidden: true, Status: labs.StatusFail}
-	pr := budget(s)
-	res.Perf = pr
-	finish := func() {
-		res.Duration = time.Since(start)
-		run.mu.Lock()
-		res.Output = run.output.String()
-		run.mu.Unlock()
-		r.perfResult(res)
+	if m.measure() {
+		m.judge()
 	}
+	m.finish()
+}
 
-	// One timed measurement of n-sized runs, repeated (see reps) so that a busy machine
-	// weighs on every size.
-	// A candidate run past the cap cannot be stopped (an interpreted goroutine runs until
-	// it returns), so it is reported and the child ends.
-	timed := func(fn func(int), n int, capped bool) (d time.Duration, panicMsg string) {
-		if capped {
-			t := time.AfterFunc(s.Cap, func() {
-				r.stop(labs.Failed, fmt.Sprintf("too slow: one run at n=%d took longer than the %v cap", n, s.Cap))
-			})
-			defer t.Stop()
-		}
-		defer func() {
-			if p := recover(); p != nil {
-				panicMsg = fmt.Sprintf("panic at n=%d: %v", n, p)
+// measure sets both sides up and times rounds of batches until the verdict is clear.
+// It reports false when the test already has its outcome (a panic, a lab error).
+func (m *perfRun) measure() bool {
+	s := m.spec
+	for _, n := range s.Sizes {
+		for _, side := range []*perfSide{m.ref, m.cand} {
+			if !m.setUp(side, n) {
+				return false
 			}
-		}()
-		runtime.GC()
-		t0 := time.Now()
-		for i := 0; i < reps(n, large); i++ {
-			fn(n)
-		}
-		return time.Since(t0), ""
-	}
-	rate := func(d time.Duration, n int) time.Duration { return perOp(d, n*reps(n, large)) }
-
-	// Warm up both at the small size, and predict the large run from it: per-operation
-	// time rarely shrinks with size, so a prediction over the cap is a verdict already.
-	cs, msg := timed(cand, small, true)
-	if msg != "" {
-		res.Message = msg
-		finish()
-		return
-	}
-	if _, msg := timed(ref, small, false); msg != "" {
-		res.Message = "lab error: the reference solution " + msg
-		finish()
-		return
-	}
-	if predicted := rate(cs, small) * time.Duration(large); predicted > s.Cap {
-		res.Message = fmt.Sprintf("too slow: at n=%d your code takes %v per operation, so n=%d would take about %v, over the %v cap",
-			small, rate(cs, small), large, predicted.Round(time.Millisecond), s.Cap)
-		finish()
-		return
-	}
-
-	best := func(m map[int]time.Duration, n int, d time.Duration) {
-		if old, ok := m[n]; !ok || d < old {
-			m[n] = d
 		}
 	}
-	cBest, rBest := map[int]time.Duration{}, map[int]time.Duration{}
-	deadline := r.start.Add(r.job.Limits.Wall)
+	deadline := m.r.start.Add(m.r.job.Limits.Wall)
 	for round := 0; round < perfMaxRounds; round++ {
-		spent := time.Since(start)
+		spent := time.Since(m.start)
 		if round >= perfMinRounds && spent > perfBudget {
 			break
 		}
@@ -181,69 +194,205 @@ func (r *runner) perfTest(s labs.PerfSpec, cand, ref func(int)) {
 			break
 		}
 		for _, n := range s.Sizes {
-			// Alternate who goes first, so drift in the machine's speed hits both.
-			order := []bool{true, false}
+			order := []*perfSide{m.ref, m.cand}
 			if round%2 == 1 {
-				order = []bool{false, true}
+				order = []*perfSide{m.cand, m.ref}
 			}
-			for _, isCand := range order {
-				fn := ref
-				if isCand {
-					fn = cand
-				}
-				d, msg := timed(fn, n, isCand)
-				if msg != "" {
-					if !isCand {
-						msg = "lab error: the reference solution " + msg
-					}
-					res.Message = msg
-					finish()
-					return
-				}
-				if isCand {
-					best(cBest, n, d)
-				} else {
-					best(rBest, n, d)
+			for _, side := range order {
+				if !m.timeBatch(side, n) {
+					return false
 				}
 			}
 		}
-		// More rounds only shave noise off the times: a verdict twice over budget stands.
-		ratio := float64(rate(cBest[large], large)) / float64(rate(rBest[large], large))
-		growth := float64(rate(cBest[large], large)) / float64(rate(cBest[small], small))
-		refGrowth := float64(rate(rBest[large], large)) / float64(rate(rBest[small], small))
-		if ratio > 2*s.MaxRatio || growth/max(1, refGrowth) > 2*s.MaxGrowth {
+		if round+1 >= perfMinRounds && m.clear(round+1) {
 			break
 		}
 	}
-	for _, n := range s.Sizes {
-		pr.CandidatePerOp = append(pr.CandidatePerOp, rate(cBest[n], n))
-		pr.ReferencePerOp = append(pr.ReferencePerOp, rate(rBest[n], n))
+	return true
+}
+
+// setUp builds side's structure of size n.
+func (m *perfRun) setUp(side *perfSide, n int) bool {
+	var batch func() int
+	limit := time.Duration(0)
+	if side == m.cand {
+		limit = m.limit(perfSetupFactor, m.ref.setup[n])
 	}
-	cl, rl := float64(rate(cBest[large], large)), float64(rate(rBest[large], large))
-	cs0, rs0 := float64(rate(cBest[small], small)), float64(rate(rBest[small], small))
-	pr.Ratio, pr.Growth, pr.ReferenceGrowth = cl/rl, cl/cs0, rl/rs0
-	// Growth is judged net of the reference's own growth in the same run: what a loaded
-	// machine (caches, collector) adds at the large size, it adds to both.
+	d, msg, over := m.call(limit, func() { batch = side.work(n) })
+	switch {
+	case over:
+		msg := fmt.Sprintf("too slow: building the structure of size n=%d took your code more than %v, the reference %v (budget %.1f× per operation)",
+			n, limit.Round(time.Millisecond), m.ref.setup[n].Round(time.Millisecond), m.spec.MaxRatio)
+		if n > m.spec.Sizes[0] {
+			msg += fmt.Sprintf(", where at n=%d it took %v, the reference %v: the cost of an operation grows with the size — look for a scan or a copy per operation",
+				m.spec.Sizes[0], m.cand.setup[m.spec.Sizes[0]].Round(100*time.Microsecond), m.ref.setup[m.spec.Sizes[0]].Round(100*time.Microsecond))
+		}
+		m.stop(msg)
+		return false
+	case msg != "":
+		m.fail(side, fmt.Sprintf("panic building the structure of size n=%d: %s", n, msg))
+		return false
+	case batch == nil:
+		m.fail(side, fmt.Sprintf("the workload returned no batch at n=%d", n))
+		return false
+	}
+	side.setup[n], side.batches[n] = d, batch
+	return true
+}
+
+// timeBatch times one batch of side at size n.
+func (m *perfRun) timeBatch(side *perfSide, n int) bool {
+	var ops int
+	limit := time.Duration(0)
+	if side == m.cand {
+		limit = m.limit(perfBatchFactor, m.ref.last[n])
+	}
+	d, msg, over := m.call(limit, func() { ops = side.batches[n]() })
+	switch {
+	case over:
+		msg := fmt.Sprintf("too slow: at n=%d your code took more than %v for a batch of %d operations, over %.0f× the reference's %v (budget %.1f× per operation)",
+			n, limit.Round(time.Millisecond), m.ref.ops[n], float64(limit)/float64(m.ref.last[n]), m.ref.last[n].Round(100*time.Microsecond), m.spec.MaxRatio)
+		if n > m.spec.Sizes[0] {
+			msg += fmt.Sprintf(", where at n=%d it took %v per operation, the reference %v: the cost of an operation grows with the size — look for a scan or a copy per operation",
+				m.spec.Sizes[0], m.cand.perOp[m.spec.Sizes[0]], m.ref.perOp[m.spec.Sizes[0]])
+		}
+		m.stop(msg)
+		return false
+	case msg != "":
+		m.fail(side, fmt.Sprintf("panic at n=%d: %s", n, msg))
+		return false
+	}
+	side.last[n], side.ops[n] = d, ops
+	if op := perOp(d, max(ops, 1)); side.perOp[n] == 0 || op < side.perOp[n] {
+		side.perOp[n] = op
+	}
+	return true
+}
+
+// limit is how long a candidate's run may take given the reference's: factor ×
+// max_ratio times as long plus slack, and never over the lab's cap.
+func (m *perfRun) limit(factor float64, ref time.Duration) time.Duration {
+	return min(time.Duration(factor*m.spec.MaxRatio*float64(ref))+perfSlack, m.spec.Cap)
+}
+
+// call runs f after a collection (so none lands in the measurement) and times it. With
+// a limit, it gives up waiting after it and reports over; the run goes on, since an
+// interpreted goroutine cannot be stopped — the caller ends the child.
+func (m *perfRun) call(limit time.Duration, f func()) (d time.Duration, panicMsg string, over bool) {
+	runtime.GC()
+	type outcome struct {
+		d   time.Duration
+		msg string
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		var o outcome
+		defer func() {
+			if p := recover(); p != nil {
+				o.msg = fmt.Sprint(p)
+			}
+			done <- o
+		}()
+		t0 := time.Now()
+		f()
+		o.d = time.Since(t0)
+	}()
+	var timeout <-chan time.Time
+	if limit > 0 {
+		t := time.NewTimer(limit)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case o := <-done:
+		return o.d, o.msg, false
+	case <-timeout:
+		return limit, "", true
+	}
+}
+
+// figures returns the judged figures from the fastest batches so far.
+func (m *perfRun) figures() (ratio, growth, refGrowth, net float64) {
+	small, large := m.spec.Sizes[0], m.spec.Sizes[len(m.spec.Sizes)-1]
+	cl, rl := float64(m.cand.perOp[large]), float64(m.ref.perOp[large])
+	cs, rs := float64(m.cand.perOp[small]), float64(m.ref.perOp[small])
+	ratio, growth, refGrowth = cl/rl, cl/cs, rl/rs
+	// Growth is judged net of the reference's own growth in the same run: what a
+	// loaded machine (caches, collector) adds at the large size, it adds to both.
+	return ratio, growth, refGrowth, growth / max(1, refGrowth)
+}
+
+// clear reports whether, after rounds rounds, more would not change the verdict: both
+// figures well inside their budgets, or (after perfMinFailRounds) one far outside.
+func (m *perfRun) clear(rounds int) bool {
+	ratio, _, _, net := m.figures()
+	s := m.spec
+	if ratio <= s.MaxRatio/perfMargin && net <= s.MaxGrowth/perfMargin {
+		return true
+	}
+	return rounds >= perfMinFailRounds && (ratio > s.MaxRatio*perfMargin || net > s.MaxGrowth*perfMargin)
+}
+
+// judge records the figures and the verdict.
+func (m *perfRun) judge() {
+	s := m.spec
+	small, large := s.Sizes[0], s.Sizes[len(s.Sizes)-1]
+	m.record()
+	pr := m.res.Perf
 	net := pr.Growth / max(1, pr.ReferenceGrowth)
 	switch {
 	case pr.Ratio > s.MaxRatio:
-		res.Message = fmt.Sprintf("too slow: at n=%d your code takes %v per operation, the reference %v: %.1f× (budget %.1f×)",
-			large, rate(cBest[large], large), rate(rBest[large], large), pr.Ratio, s.MaxRatio)
+		m.res.Message = fmt.Sprintf("too slow: at n=%d your code takes %v per operation, the reference %v: %.1f× (budget %.1f×)",
+			large, m.cand.perOp[large], m.ref.perOp[large], pr.Ratio, s.MaxRatio)
 	case net > s.MaxGrowth:
-		res.Message = fmt.Sprintf("per-operation time grows %.1f× from n=%d to n=%d, the reference's %.1f× (budget %.1f× beyond the reference's): the cost of an operation grows with the size — look for a scan or a copy per operation",
+		m.res.Message = fmt.Sprintf("per-operation time grows %.1f× from n=%d to n=%d, the reference's %.1f× (budget %.1f× beyond the reference's): the cost of an operation grows with the size — look for a scan or a copy per operation",
 			pr.Growth, small, large, pr.ReferenceGrowth, s.MaxGrowth)
 	default:
-		res.Status = labs.StatusPass
+		m.res.Status = labs.StatusPass
 	}
-	finish()
+}
+
+// record puts the figures measured so far in the result.
+func (m *perfRun) record() {
+	pr := m.res.Perf
+	pr.CandidatePerOp, pr.ReferencePerOp = nil, nil
+	for _, n := range m.spec.Sizes {
+		pr.CandidatePerOp = append(pr.CandidatePerOp, m.cand.perOp[n])
+		pr.ReferencePerOp = append(pr.ReferencePerOp, m.ref.perOp[n])
+	}
+	small, large := m.spec.Sizes[0], m.spec.Sizes[len(m.spec.Sizes)-1]
+	if m.cand.perOp[large] > 0 && m.ref.perOp[large] > 0 && m.cand.perOp[small] > 0 && m.ref.perOp[small] > 0 {
+		pr.Ratio, pr.Growth, pr.ReferenceGrowth, _ = m.figures()
+	}
+}
+
+// fail ends the test with msg, about side.
+func (m *perfRun) fail(side *perfSide, msg string) {
+	if side == m.ref {
+		msg = "lab error: the reference solution: " + msg
+	}
+	m.res.Message = msg
+}
+
+// stop fails the test at once, while the candidate's run goes on: the result with the
+// figures so far, then the end of the child.
+func (m *perfRun) stop(msg string) {
+	m.res.Message = msg
+	m.record()
+	m.finish()
+	m.r.stop(labs.Failed, msg)
+}
+
+// finish streams the result.
+func (m *perfRun) finish() {
+	m.res.Duration = time.Since(m.start)
+	m.test.mu.Lock()
+	m.res.Output = m.test.output.String()
+	m.test.mu.Unlock()
+	m.r.perfResult(m.res)
 }
 
 // perOp is d spread over n operations, at nanosecond resolution.
 func perOp(d time.Duration, n int) time.Duration {
 	return time.Duration(max(float64(d), 1) / float64(n))
 }
-
-// reps is how many runs at size n make a measurement a quarter as long as one at size
-// large: long enough that a busy machine weighs on the small size too, short enough to
-// keep the rounds affordable (growth is judged net of the reference's anyway).
-func reps(n, large int) int { return max(1, large/n/4) }

@@ -23,15 +23,23 @@ import (
 //   - the builtins min, max and clear become calls to generated helpers (or constants)
 //   - type switches become expression switches over type assertions, which yaegi gets
 //     right where its type switch does not (interface cases, pointer cases with a binding)
-//   - explicit conversions to an interface type, and the candidate's error values passed
-//     to fmt-like functions, go through helpers, where yaegi converts them correctly
+//   - explicit conversions to an interface type go through helpers, where yaegi converts
+//     them correctly
 //   - `v, ok := x.(I)` for an interface type I goes through a helper that checks for nil,
 //     where yaegi panics
+//   - multiple assignments (rewrite_assign.go); conversions to and assertions from
+//     interfaces (rewrite_iface.go); errors.Is, As, Unwrap and comparisons of errors
+//     (rewrite_errors.go); arguments of printing functions (rewrite_fmt.go); yields
+//     before shared writes when the tests start goroutines (rewrite_yield.go)
 
-// edit replaces src[pos:end] with text.
+// edit replaces src[pos:end] with text. At one offset, closing insertions (the end of
+// a wrapper: a node's End) go first, innermost (made last) first; then the others in
+// the order they were made, outermost first — so wrappers nest.
 type edit struct {
 	pos, end int
 	text     string
+	closing  bool
+	seq      int
 }
 
 // rewriter rewrites the files of one package.
@@ -43,6 +51,7 @@ type rewriter struct {
 	edits   []edit
 	parents map[ast.Node]ast.Node
 	imports map[string]string // import path -> name in this file
+	yields  int               // yields inserted
 	h       *helpers
 	diags   []labs.Diagnostic
 	n       *int
@@ -54,11 +63,13 @@ func (p *pkgState) rewrite() (map[string]string, *loadError) {
 	h := newHelpers(p.types)
 	var diags []labs.Diagnostic
 	n := 0
+	p.yields = p.testsStartGoroutines()
 	for i, af := range p.asts {
 		r := &rewriter{p: p, file: af, name: p.files[i].name, src: p.files[i].src, h: h, n: &n,
 			parents: map[ast.Node]ast.Node{}, imports: map[string]string{}}
 		r.index()
 		r.walk()
+		r.yieldImport()
 		diags = append(diags, r.diags...)
 		out[r.name] = r.apply()
 	}
@@ -114,11 +125,23 @@ func (r *rewriter) off(pos token.Pos) int { return r.p.fset.Position(pos).Offset
 
 func (r *rewriter) insert(pos token.Pos, text string) {
 	o := r.off(pos)
-	r.edits = append(r.edits, edit{o, o, text})
+	r.edits = append(r.edits, edit{pos: o, end: o, text: text, seq: len(r.edits)})
+}
+
+// close inserts text at pos, the end of a node: after what nodes inside it insert there.
+func (r *rewriter) close(pos token.Pos, text string) {
+	o := r.off(pos)
+	r.edits = append(r.edits, edit{pos: o, end: o, text: text, closing: true, seq: len(r.edits)})
+}
+
+// wrap puts before and after around n.
+func (r *rewriter) wrap(n ast.Node, before, after string) {
+	r.insert(n.Pos(), before)
+	r.close(n.End(), after)
 }
 
 func (r *rewriter) replace(pos, end token.Pos, text string) {
-	r.edits = append(r.edits, edit{r.off(pos), r.off(end), text})
+	r.edits = append(r.edits, edit{pos: r.off(pos), end: r.off(end), text: text, seq: len(r.edits)})
 }
 
 func (r *rewriter) text(n ast.Node) string { return r.src[r.off(n.Pos()):r.off(n.End())] }
@@ -131,7 +154,18 @@ func (r *rewriter) fresh(prefix string) string {
 // apply returns the source with every edit made. Edits never overlap except insertions
 // at one offset, which keep the order they were made in.
 func (r *rewriter) apply() string {
-	sort.SliceStable(r.edits, func(i, j int) bool { return r.edits[i].pos < r.edits[j].pos })
+	sort.Slice(r.edits, func(i, j int) bool {
+		a, b := r.edits[i], r.edits[j]
+		switch {
+		case a.pos != b.pos:
+			return a.pos < b.pos
+		case a.closing != b.closing:
+			return a.closing
+		case a.closing:
+			return a.seq > b.seq
+		}
+		return a.seq < b.seq
+	})
 	var b strings.Builder
 	last := 0
 	for _, e := range r.edits {
@@ -149,6 +183,7 @@ func (r *rewriter) apply() string {
 // walk visits the file and makes the rewrites.
 func (r *rewriter) walk() {
 	ast.Inspect(r.file, func(n ast.Node) bool {
+		descend := true
 		switch n := n.(type) {
 		case *ast.ForStmt:
 			r.forLoop(n)
@@ -157,17 +192,27 @@ func (r *rewriter) walk() {
 		case *ast.TypeSwitchStmt:
 			r.typeSwitch(n)
 		case *ast.CallExpr:
-			return r.call(n)
+			descend = r.call(n)
 		case *ast.AssignStmt:
-			if len(n.Lhs) == 2 && len(n.Rhs) == 1 {
-				r.commaOk(n.Rhs[0])
-			}
+			r.assign(n)
 		case *ast.ValueSpec:
-			if len(n.Names) == 2 && len(n.Values) == 1 {
-				r.commaOk(n.Values[0])
+			if gd, ok := r.parents[n].(*ast.GenDecl); ok {
+				r.valueSpec(gd, n)
 			}
+		case *ast.TypeAssertExpr:
+			r.typeAssert(n)
+		case *ast.BinaryExpr:
+			r.errCompare(n)
+		case *ast.SwitchStmt:
+			r.errSwitch(n)
 		}
-		return true
+		if st, ok := n.(ast.Stmt); ok {
+			r.yieldBefore(st)
+		}
+		if e, ok := n.(ast.Expr); ok {
+			r.convert(e)
+		}
+		return descend
 	})
 }
 

@@ -8,10 +8,14 @@ import (
 	"strings"
 )
 
-// call rewrites min, max and clear, explicit conversions to interface types and error
-// values passed to compiled variadic functions. It reports whether to visit the
-// arguments (not when the whole call became a constant).
+// call rewrites calls of errors.Is, As and Unwrap (rewrite_errors.go), min, max and
+// clear, explicit conversions to interface types, and the arguments of compiled
+// printing functions (rewrite_fmt.go). It reports whether to visit the arguments (not
+// when the whole call became a constant).
 func (r *rewriter) call(n *ast.CallExpr) bool {
+	if r.errorsCall(n) {
+		return true
+	}
 	if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
 		if b, ok := r.p.info.Uses[id].(*types.Builtin); ok {
 			switch b.Name() {
@@ -27,7 +31,7 @@ func (r *rewriter) call(n *ast.CallExpr) bool {
 		r.conversion(n, tv.Type)
 		return true
 	}
-	r.errorArgs(n)
+	r.fmtArgs(n)
 	return true
 }
 
@@ -95,26 +99,12 @@ func (r *rewriter) conversion(n *ast.CallExpr, to types.Type) {
 	if from == nil || types.IsInterface(from) {
 		return
 	}
-	if name, ok := r.h.conv(to); ok {
+	if name := r.toCompiled(n.Args[0], to); name != "" {
 		r.replace(n.Fun.Pos(), n.Lparen, name)
-	}
-}
-
-// errorArgs wraps the candidate's own error values passed as ...any to a compiled
-// function (fmt.Errorf with %w, t.Errorf, fmt.Println): converted to error on the way,
-// the compiled code sees their Error method.
-func (r *rewriter) errorArgs(n *ast.CallExpr) {
-	sig, ok := r.p.info.Types[n.Fun].Type.(*types.Signature)
-	if !ok || !sig.Variadic() || n.Ellipsis.IsValid() || !r.compiled(n.Fun) {
 		return
 	}
-	for i := sig.Params().Len() - 1; i < len(n.Args); i++ {
-		t := r.p.info.Types[n.Args[i]].Type
-		if t == nil || types.IsInterface(t) || !r.ownError(t) {
-			continue
-		}
-		r.insert(n.Args[i].Pos(), r.h.errorConv()+"(")
-		r.insert(n.Args[i].End(), ")")
+	if name, ok := r.h.conv(to); ok {
+		r.replace(n.Fun.Pos(), n.Lparen, name)
 	}
 }
 
@@ -163,6 +153,7 @@ func (r *rewriter) typeSwitch(n *ast.TypeSwitchStmt) {
 	if ta == nil {
 		return
 	}
+	from := r.p.info.Types[ta.X].Type
 	tmp := r.fresh("ts")
 	if n.Init != nil {
 		if _, labeled := r.parents[n].(*ast.LabeledStmt); labeled {
@@ -171,7 +162,7 @@ func (r *rewriter) typeSwitch(n *ast.TypeSwitchStmt) {
 		}
 		r.replace(n.Switch, n.Init.Pos(), "{ ")
 		r.replace(n.Assign.Pos(), ta.X.Pos(), "switch "+tmp+" := ")
-		r.insert(n.Body.Rbrace+1, " }")
+		r.close(n.Body.Rbrace+1, " }")
 	} else {
 		r.replace(n.Assign.Pos(), ta.X.Pos(), tmp+" := ")
 	}
@@ -186,9 +177,17 @@ func (r *rewriter) typeSwitch(n *ast.TypeSwitchStmt) {
 				r.replace(e.Pos(), e.End(), tmp+" == nil")
 				continue
 			}
+			if name, handled := r.assertHelper(from, r.p.info.Types[e].Type, true); handled {
+				if name == "" {
+					r.unsupported(e.Pos(), "a type switch case %s on a value of type %s is something the grader's interpreter gets wrong, and %s cannot be named outside its function; declare it at package level", r.text(e), from, r.text(e))
+					continue
+				}
+				r.replace(e.Pos(), e.End(), "func() bool { _, ok := "+name+"("+tmp+"); return ok }()")
+				continue
+			}
 			// The nil guard: yaegi panics asserting a nil interface to an interface type.
 			r.insert(e.Pos(), "("+tmp+" != nil && func() bool { _, ok := "+tmp+".(")
-			r.insert(e.End(), "); return ok }())")
+			r.close(e.End(), "); return ok }())")
 		}
 		if bind == "" || bind == "_" {
 			continue
@@ -196,6 +195,9 @@ func (r *rewriter) typeSwitch(n *ast.TypeSwitchStmt) {
 		val := tmp
 		if len(cc.List) == 1 && !r.p.info.Types[cc.List[0]].IsNil() {
 			val = tmp + ".(" + r.text(cc.List[0]) + ")"
+			if name, handled := r.assertHelper(from, r.p.info.Types[cc.List[0]].Type, false); handled && name != "" {
+				val = name + "(" + tmp + ")"
+			}
 		}
 		r.insert(cc.Colon+1, " "+bind+" := "+val+"; _ = "+bind+";")
 	}
@@ -203,11 +205,7 @@ func (r *rewriter) typeSwitch(n *ast.TypeSwitchStmt) {
 
 // commaOk routes `v, ok := x.(I)`, for an interface type I, through a helper that
 // answers false for a nil x: yaegi panics there instead.
-func (r *rewriter) commaOk(e ast.Expr) {
-	ta, ok := ast.Unparen(e).(*ast.TypeAssertExpr)
-	if !ok || ta.Type == nil {
-		return
-	}
+func (r *rewriter) commaOk(ta *ast.TypeAssertExpr) {
 	// Only for variables: yaegi mishandles interface values handed on from one call to
 	// another (a helper around a call result breaks what worked without it).
 	if _, ok := ast.Unparen(ta.X).(*ast.Ident); !ok {

@@ -129,6 +129,7 @@ func newInterpreter(fsys fs.FS, stdout, stderr io.Writer) (*interp.Interpreter, 
 		exports["math/bits/bits"] = c
 	}
 	exports[labs.TestingImport+"/"+labs.TestingImport] = testingExports()
+	exports[rtImport+"/rt"] = rtExports()
 	if err := i.Use(exports); err != nil {
 		return nil, err
 	}

@@ -17,51 +17,10 @@ func (p *pkgState) unsupported() *loadError {
 		diags = append(diags, p.diag(n.Pos(), fmt.Sprintf(format, args...)))
 	}
 	p.recursiveGenerics(add)
-	for _, af := range p.asts {
-		ast.Inspect(af, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
-			}
-			sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			fn, ok := p.info.Uses[sel.Sel].(*types.Func)
-			if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "errors" || len(call.Args) != 2 {
-				return true
-			}
-			switch fn.Name() {
-			case "As":
-				// errors.As(err, &target): the interpreter cannot match its own types.
-				if ptr, ok := p.info.Types[call.Args[1]].Type.(*types.Pointer); ok && p.own(ptr.Elem()) {
-					add(call, "errors.As with your own error type %s does not work in the grader's interpreter; compare with errors.Is against a sentinel (var ErrX = errors.New(\"...\")) or use a type assertion (e, ok := err.(%s))",
-						types.TypeString(ptr.Elem(), types.RelativeTo(p.types)), types.TypeString(ptr.Elem(), types.RelativeTo(p.types)))
-				}
-			case "Is":
-				// errors.Is(err, target) with a target of the candidate's own type
-				// compares interpreter wrappers, which never match.
-				if t := p.info.Types[call.Args[1]].Type; t != nil && !types.IsInterface(t) && p.own(t) {
-					add(call, "errors.Is with a target of your own type %s does not work in the grader's interpreter; make the sentinel with errors.New (var ErrX = errors.New(\"...\"))",
-						types.TypeString(t, types.RelativeTo(p.types)))
-				}
-			}
-			return true
-		})
-	}
 	if len(diags) > 0 {
 		return p.fail(labs.Unsupported, "your code uses Go the grader's interpreter cannot run faithfully; write it as suggested", diags)
 	}
 	return nil
-}
-
-// own reports whether t (or what it points to) is a non-interface type of the package.
-func (p *pkgState) own(t types.Type) bool {
-	if ptr, ok := t.(*types.Pointer); ok {
-		t = ptr.Elem()
-	}
-	n, ok := t.(*types.Named)
-	return ok && n.Obj().Pkg() == p.types && !types.IsInterface(n)
 }
 
 // recursiveGenerics reports generic types with two or more type parameters that refer
