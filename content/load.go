@@ -45,7 +45,7 @@ func (s source) name(p string) string {
 
 // Load reads, validates and renders the knowledge base in base (laid out as this
 // package's folder: topics.yaml, cases.yaml, <topic>/<id>.md) with the overlay of opts.
-// Every problem found is returned at once as Problems.
+// Every problem found is returned at once as prep.Problems.
 func Load(base fs.FS, opts Options) (*Library, error) {
 	ps := &problems{}
 	sources := []source{{base, "content"}}
@@ -97,7 +97,7 @@ func Load(base fs.FS, opts Options) (*Library, error) {
 	}
 	checkCases(l, cards, ps)
 	if len(ps.list) > 0 {
-		return nil, ps.list.sorted()
+		return nil, ps.list.Sorted()
 	}
 	l.sortCards()
 	l.hash = hex.EncodeToString(h.Sum(nil))

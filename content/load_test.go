@@ -2,6 +2,8 @@ package content
 
 import (
 	"strings"
+
+	"prep"
 	"testing"
 	"testing/fstest"
 )
@@ -135,9 +137,9 @@ func TestLoadProblems(t *testing.T) {
 			_, err := Load(fsys, Options{LabExists: labs})
 			var got []string
 			if err != nil {
-				ps, ok := err.(Problems)
+				ps, ok := err.(prep.Problems)
 				if !ok {
-					t.Fatalf("error is %T, want Problems: %v", err, err)
+					t.Fatalf("error is %T, want prep.Problems: %v", err, err)
 				}
 				for _, p := range ps {
 					got = append(got, p.String())

@@ -6,12 +6,7 @@
 // code in a child process and labs/grader runs that child.
 package labs
 
-import (
-	"fmt"
-	"sort"
-	"strings"
-	"time"
-)
+import "time"
 
 // Levels are the seniority levels a lab may target, in order.
 var Levels = []string{"junior", "mid", "senior", "staff"}
@@ -89,43 +84,4 @@ func Files(fs []File) map[string]string {
 		m[f.Name] = f.Src
 	}
 	return m
-}
-
-// Problem is one thing wrong with a lab or a submission, at a place in a file.
-type Problem struct {
-	Path string
-	Line int // 1-based; 0 when it concerns the whole file
-	Msg  string
-}
-
-func (p Problem) String() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Msg)
-	}
-	return fmt.Sprintf("%s: %s", p.Path, p.Msg)
-}
-
-// Problems is every problem found in one load, sorted by path and line. As an error it
-// reads as one problem a line.
-type Problems []Problem
-
-func (ps Problems) Error() string {
-	var b strings.Builder
-	for i, p := range ps {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(p.String())
-	}
-	return b.String()
-}
-
-func (ps Problems) sorted() Problems {
-	sort.SliceStable(ps, func(i, j int) bool {
-		if ps[i].Path != ps[j].Path {
-			return ps[i].Path < ps[j].Path
-		}
-		return ps[i].Line < ps[j].Line
-	})
-	return ps
 }

@@ -17,7 +17,7 @@ type Set struct {
 
 // Load returns the embedded labs with, if dir is not empty, the *.txtar labs in dir laid
 // over them: a lab in dir replaces the embedded one with the same slug. Every problem in
-// every lab comes back at once as Problems.
+// every lab comes back at once as prep.Problems.
 func Load(dir string) (*Set, error) {
 	set, err := LoadFS(Embedded(), "labs/")
 	if err != nil {
@@ -44,18 +44,18 @@ func Load(dir string) (*Set, error) {
 }
 
 // LoadFS parses every *.txtar at the root of fsys; prefix is put before each file name in
-// problems and origins. It returns Problems if any lab has any.
+// problems and origins. It returns prep.Problems if any lab has any.
 func LoadFS(fsys fs.FS, prefix string) (*Set, error) {
 	names, err := fs.Glob(fsys, "*.txtar")
 	if err != nil {
 		return nil, prep.Wrap("labs.LoadFS", err)
 	}
 	set := &Set{bySlug: map[string]*Lab{}}
-	var all Problems
+	var all prep.Problems
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			all = append(all, Problem{Path: prefix + name, Msg: fmt.Sprintf("cannot read: %v", err)})
+			all = append(all, prep.Problem{Path: prefix + name, Msg: fmt.Sprintf("cannot read: %v", err)})
 			continue
 		}
 		lab, ps := Parse(prefix+name, data)
@@ -65,7 +65,7 @@ func LoadFS(fsys fs.FS, prefix string) (*Set, error) {
 		}
 	}
 	if len(all) > 0 {
-		return nil, all.sorted()
+		return nil, all.Sorted()
 	}
 	return set, nil
 }

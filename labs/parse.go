@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"prep"
 )
 
 var (
@@ -23,7 +25,7 @@ var (
 // Parse reads and validates one lab archive. origin names it in problems (for example
 // "labs/lru.txtar"); the slug must equal the file's base name without ".txtar". It returns
 // every problem at once; the lab is nil if there is any.
-func Parse(origin string, data []byte) (*Lab, Problems) {
+func Parse(origin string, data []byte) (*Lab, prep.Problems) {
 	p := &parseState{origin: origin, lab: &Lab{Origin: origin, Limits: DefaultLimits()}}
 	_, files := parseTxtar(data)
 	p.files(files)
@@ -38,7 +40,7 @@ func Parse(origin string, data []byte) (*Lab, Problems) {
 	}
 	p.goFiles()
 	if len(p.problems) > 0 {
-		return nil, p.problems.sorted()
+		return nil, p.problems.Sorted()
 	}
 	return p.lab, nil
 }
@@ -47,14 +49,14 @@ func Parse(origin string, data []byte) (*Lab, Problems) {
 type parseState struct {
 	origin   string
 	lab      *Lab
-	problems Problems
+	problems prep.Problems
 	yamlFile *archiveFile
 	slugLine int
 	fset     *token.FileSet
 }
 
 func (p *parseState) add(line int, format string, args ...any) {
-	p.problems = append(p.problems, Problem{Path: p.origin, Line: line, Msg: fmt.Sprintf(format, args...)})
+	p.problems = append(p.problems, prep.Problem{Path: p.origin, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
 // files sorts the archive's entries into the lab's parts.

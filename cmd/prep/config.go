@@ -6,8 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 
+	"prep"
 	"prep/content"
 	"prep/labs"
 )
@@ -80,11 +80,12 @@ func loadKnowledge(contentDir, labsDir string) (*content.Library, *labs.Set, err
 	if err != nil {
 		return nil, nil, err
 	}
-	var missing problemLines
+	var missing prep.Problems
 	for _, l := range set.All() {
 		for _, r := range l.CardRefs() {
 			if lib.Card(r.ID) == nil {
-				missing = append(missing, fmt.Sprintf("%s:%d: lab %q practises card %q, which does not exist (fix the id, or add the card)", r.Path, r.Line, l.Slug, r.ID))
+				missing = append(missing, prep.Problem{Path: r.Path, Line: r.Line,
+					Msg: fmt.Sprintf("lab %q practises card %q, which does not exist (fix the id, or add the card)", l.Slug, r.ID)})
 			}
 		}
 	}
@@ -93,11 +94,6 @@ func loadKnowledge(contentDir, labsDir string) (*content.Library, *labs.Set, err
 	}
 	return lib, set, nil
 }
-
-// problemLines is a list of problems, one per line, as an error.
-type problemLines []string
-
-func (p problemLines) Error() string { return strings.Join(p, "\n") }
 
 // loadContent loads the embedded knowledge base with dir (if any) laid over it, checking
 // lab links with labExists.

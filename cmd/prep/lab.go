@@ -42,7 +42,7 @@ v3) and exits 0 only if everything passed. Flags may come anywhere after "lab".`
 				return usageErrorf(env, "usage: prep lab %s", labUsage)
 			}
 			set, err := labs.Load(cfg.labs)
-			var ps labs.Problems
+			var ps prep.Problems
 			if errors.As(err, &ps) {
 				fmt.Fprintln(env.Stderr, ps.Error())
 				return fmt.Errorf("the labs have problems (listed above)")
