@@ -93,6 +93,7 @@ type Diagnostic struct {
 	Msg  string `json:"msg"`
 }
 
+// String formats the diagnostic as file:line:col: message, leaving out what is unknown.
 func (d Diagnostic) String() string {
 	switch {
 	case d.Line > 0 && d.Col > 0:

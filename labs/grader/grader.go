@@ -62,6 +62,7 @@ type BusyError struct {
 	RetryAfter time.Duration // a fair guess of when a slot frees up
 }
 
+// Error describes the full queue for logs; users see the TooMany error wrapping it.
 func (e *BusyError) Error() string { return fmt.Sprintf("grader busy; retry after %v", e.RetryAfter) }
 
 // RetryAfter returns how long to wait before retrying a grading that failed with err,
