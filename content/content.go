@@ -9,6 +9,7 @@ package content
 
 import (
 	"html/template"
+	"slices"
 	"sort"
 )
 
@@ -107,6 +108,7 @@ type Library struct {
 	byID   map[string]*Card
 	topics []Topic // sorted by order
 	cases  []Case
+	tags   []string // every tag of every card, sorted
 	hash   string
 }
 
@@ -130,6 +132,24 @@ func (l *Library) Topic(id string) (Topic, bool) {
 	return Topic{}, false
 }
 
+// TopicIDs returns the topic ids in display order.
+func (l *Library) TopicIDs() []string {
+	ids := make([]string, len(l.topics))
+	for i, t := range l.topics {
+		ids[i] = t.ID
+	}
+	return ids
+}
+
+// Tags returns every tag used by a card, sorted. The slice is shared: do not modify it.
+func (l *Library) Tags() []string { return l.tags }
+
+// HasTag reports whether some card has tag t.
+func (l *Library) HasTag(t string) bool {
+	_, ok := slices.BinarySearch(l.tags, t)
+	return ok
+}
+
 // Cases returns the case studies.
 func (l *Library) Cases() []Case { return l.cases }
 
@@ -146,6 +166,21 @@ func (l *Library) Case(id string) (Case, bool) {
 // Hash identifies the content: it changes whenever any source file does. It keys caches
 // built from the content, such as an on-disk search index.
 func (l *Library) Hash() string { return l.hash }
+
+// index sorts the cards and collects their tags, once the cards are final.
+func (l *Library) index() {
+	l.sortCards()
+	seen := map[string]bool{}
+	for _, c := range l.cards {
+		for _, t := range c.Tags {
+			if !seen[t] {
+				seen[t] = true
+				l.tags = append(l.tags, t)
+			}
+		}
+	}
+	sort.Strings(l.tags)
+}
 
 func (l *Library) sortCards() {
 	order := map[string]int{}

@@ -99,7 +99,7 @@ func Load(base fs.FS, opts Options) (*Library, error) {
 	if len(ps.list) > 0 {
 		return nil, ps.list.Sorted()
 	}
-	l.sortCards()
+	l.index()
 	l.hash = hex.EncodeToString(h.Sum(nil))
 	return l, nil
 }

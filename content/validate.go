@@ -30,7 +30,7 @@ func checkCard(p *parsed, folder, file string, l *Library, ps *problems) {
 	}
 	if c.Topic != "" {
 		if _, ok := l.Topic(c.Topic); !ok {
-			ps.add(c.Path, fm.lines["topic"], "unknown topic %q (use one of: %s, or add it to topics.yaml)", c.Topic, topicIDs(l))
+			ps.add(c.Path, fm.lines["topic"], "unknown topic %q (use one of: %s, or add it to topics.yaml)", c.Topic, strings.Join(l.TopicIDs(), ", "))
 		} else if folder != c.Topic {
 			ps.add(c.Path, fm.lines["topic"], "topic %q does not match the folder %q (move the file to %s/)", c.Topic, folder, c.Topic)
 		}
@@ -61,14 +61,6 @@ func checkCard(p *parsed, folder, file string, l *Library, ps *problems) {
 		}
 	}
 	checkSections(p, ps)
-}
-
-func topicIDs(l *Library) string {
-	ids := make([]string, len(l.topics))
-	for i, t := range l.topics {
-		ids[i] = t.ID
-	}
-	return strings.Join(ids, ", ")
 }
 
 // checkSections checks headings against the kind, then moves the front section to

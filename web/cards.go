@@ -28,16 +28,10 @@ func (s *Server) parseFilter(c echo.Context) (filter, error) {
 	if f.Level != "" && !slices.Contains(content.Levels, f.Level) {
 		return f, bad("level", f.Level, content.Levels)
 	}
-	if f.Topic != "" {
-		if _, ok := s.lib.Topic(f.Topic); !ok {
-			var ids []string
-			for _, t := range s.lib.Topics() {
-				ids = append(ids, t.ID)
-			}
-			return f, bad("topic", f.Topic, ids)
-		}
+	if f.Topic != "" && !slices.Contains(s.lib.TopicIDs(), f.Topic) {
+		return f, bad("topic", f.Topic, s.lib.TopicIDs())
 	}
-	if f.Tag != "" && !slices.Contains(s.allTags(), f.Tag) {
+	if f.Tag != "" && !s.lib.HasTag(f.Tag) {
 		return f, prep.Errorf(prep.Invalid, "filter", "unknown tag %q", f.Tag)
 	}
 	return f, nil
@@ -48,9 +42,6 @@ func (f filter) match(c *content.Card) bool {
 		(f.Topic == "" || c.Topic == f.Topic) && (f.Tag == "" || slices.Contains(c.Tags, f.Tag))
 }
 
-// empty reports whether nothing is selected.
-func (f filter) empty() bool { return f == filter{} }
-
 // cards returns the cards that match f, in library order.
 func (s *Server) cards(f filter) []*content.Card {
 	var out []*content.Card
@@ -60,21 +51,6 @@ func (s *Server) cards(f filter) []*content.Card {
 		}
 	}
 	return out
-}
-
-func (s *Server) allTags() []string {
-	seen := map[string]bool{}
-	var tags []string
-	for _, c := range s.lib.Cards() {
-		for _, t := range c.Tags {
-			if !seen[t] {
-				seen[t] = true
-				tags = append(tags, t)
-			}
-		}
-	}
-	sort.Strings(tags)
-	return tags
 }
 
 // facet is one value of a facet with its count, for filter links.

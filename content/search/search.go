@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -267,24 +266,10 @@ func (ix *Index) validate(q *Query) error {
 		}
 		return prep.Errorf(prep.Invalid, op, "unknown %s %q (use one of: %s)", field, value, strings.Join(allowed, ", "))
 	}
-	var topics, tags []string
-	for _, t := range ix.lib.Topics() {
-		topics = append(topics, t.ID)
-	}
-	seen := map[string]bool{}
-	for _, c := range ix.lib.Cards() {
-		for _, t := range c.Tags {
-			if !seen[t] {
-				seen[t] = true
-				tags = append(tags, t)
-			}
-		}
-	}
-	sort.Strings(tags)
-	if err := errors.Join(check("kind", q.Kind, content.Kinds), check("level", q.Level, content.Levels), check("topic", q.Topic, topics)); err != nil {
+	if err := errors.Join(check("kind", q.Kind, content.Kinds), check("level", q.Level, content.Levels), check("topic", q.Topic, ix.lib.TopicIDs())); err != nil {
 		return err
 	}
-	if q.Tag != "" && !seen[q.Tag] {
+	if q.Tag != "" && !ix.lib.HasTag(q.Tag) {
 		return prep.Errorf(prep.Invalid, op, "unknown tag %q", q.Tag)
 	}
 	return nil
