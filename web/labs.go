@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -28,23 +29,35 @@ type labView struct {
 	Status    string // the user's best result: "passed", a verdict, "attempted" or ""
 }
 
-func (s *Server) labView(c echo.Context, l *labs.Lab, status map[string]string) (labView, error) {
-	// The page prints the title; a statement that opens with it as "# Title" would repeat it.
-	statement := l.Statement
-	if first, rest, _ := strings.Cut(strings.TrimLeft(statement, "\n"), "\n"); strings.HasPrefix(first, "# ") {
-		statement = rest
-	}
-	html, err := content.Render([]byte(statement))
-	if err != nil {
-		return labView{}, prep.Wrap("web.lab", err)
-	}
-	v := labView{Lab: l, Statement: html, Status: status[l.Slug]}
+func (s *Server) labView(l *labs.Lab, status map[string]string) labView {
+	v := labView{Lab: l, Statement: s.statements[l.Slug], Status: status[l.Slug]}
 	for _, id := range l.Cards {
 		if card := s.lib.Card(id); card != nil {
 			v.Cards = append(v.Cards, card)
 		}
 	}
-	return v, nil
+	return v
+}
+
+// renderStatements renders every lab's statement once, at start-up. The page prints the
+// title, so a statement that opens with it as "# Title" loses that line.
+func renderStatements(set *labs.Set) (map[string]template.HTML, error) {
+	out := map[string]template.HTML{}
+	if set == nil {
+		return out, nil
+	}
+	for _, l := range set.All() {
+		statement := l.Statement
+		if first, rest, _ := strings.Cut(strings.TrimLeft(statement, "\n"), "\n"); strings.HasPrefix(first, "# ") {
+			statement = rest
+		}
+		html, err := content.Render([]byte(statement))
+		if err != nil {
+			return nil, prep.Wrap("web.labs", fmt.Errorf("%s: statement: %w", l.Origin, err))
+		}
+		out[l.Slug] = html
+	}
+	return out, nil
 }
 
 // labStatus returns the signed-in user's best result per lab, or nil.
@@ -71,11 +84,7 @@ func (s *Server) labsPage(c echo.Context) error {
 	var views []labView
 	if s.labs != nil {
 		for _, l := range s.labs.All() {
-			v, err := s.labView(c, l, status)
-			if err != nil {
-				return err
-			}
-			views = append(views, v)
+			views = append(views, s.labView(l, status))
 		}
 	}
 	return s.ok(c, "labs", map[string]any{"Title": "Labs", "Labs": views})
@@ -97,10 +106,7 @@ func (s *Server) renderLab(c echo.Context, status int, result *labs.Result, file
 	if err != nil {
 		return err
 	}
-	v, err := s.labView(c, l, st)
-	if err != nil {
-		return err
-	}
+	v := s.labView(l, st)
 	var attempts []store.Attempt
 	if u, ok := currentUser(c); ok && s.store != nil {
 		if attempts, err = s.store.Attempts(c.Request().Context(), u.ID, l.Slug, attemptsShown); err != nil {

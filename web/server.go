@@ -9,6 +9,7 @@ package web
 import (
 	"context"
 	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -47,17 +48,18 @@ type Deps struct {
 
 // Server is the HTTP front of prep.
 type Server struct {
-	e       *echo.Echo
-	lib     *content.Library
-	search  *search.Index
-	store   *store.DB
-	labs    *labs.Set
-	grader  *grader.Grader
-	log     *slog.Logger
-	now     func() time.Time
-	pages   *pages
-	assets  *assets
-	signins *signinLimiter
+	e          *echo.Echo
+	lib        *content.Library
+	search     *search.Index
+	store      *store.DB
+	labs       *labs.Set
+	statements map[string]template.HTML // lab statements rendered at start-up, by slug
+	grader     *grader.Grader
+	log        *slog.Logger
+	now        func() time.Time
+	pages      *pages
+	assets     *assets
+	signins    *signinLimiter
 }
 
 // New builds the server, parsing every template and hashing every asset.
@@ -76,7 +78,11 @@ func New(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, grader: d.Grader, log: d.Logger, now: d.Now,
+	statements, err := renderStatements(d.Labs)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, statements: statements, grader: d.Grader, log: d.Logger, now: d.Now,
 		pages: pg, assets: as, signins: newSigninLimiter()}
 	s.e.HideBanner, s.e.HidePort = true, true
 	// The server faces clients directly unless an operator puts a proxy in front: never
