@@ -251,15 +251,15 @@ func (p *parsed) parseBody(body []byte, bodyLine int, ps *problems) {
 		if _, dup := p.sectionLines[s.name]; !dup {
 			p.sectionLines[s.name] = s.line
 		}
-		switch s.name {
-		case "Follow-ups":
+		if s.name == "Follow-ups" {
 			p.parseFollowUps(s, ps)
 			c.Sections = append(c.Sections, Section{Name: s.name, ID: anchor(s.name)})
 			continue
-		case "Key points":
-			p.parseKeyPoints(s, ps)
 		}
-		html, text := p.renderSection(s, ps)
+		html, text, doc := p.renderSection(s, ps)
+		if s.name == "Key points" {
+			p.keyPoints(doc, s, ps)
+		}
 		sec := Section{Name: s.name, ID: anchor(s.name), HTML: html, Text: text}
 		c.Sections = append(c.Sections, sec)
 	}
@@ -274,15 +274,16 @@ func firstNonBlankLine(b []byte) int {
 	return 0
 }
 
-// renderSection renders one section and records its links.
-func (p *parsed) renderSection(s rawSection, ps *problems) (template.HTML, string) {
+// renderSection renders one section and records its links. It returns the parsed
+// section too, for callers that look inside it.
+func (p *parsed) renderSection(s rawSection, ps *problems) (template.HTML, string, ast.Node) {
 	doc := parseMarkdown(s.body)
 	p.collectLinks(doc, s)
 	html, err := renderNode(doc, s.body)
 	if err != nil {
 		ps.add(p.card.Path, s.line, "cannot render: %v", err)
 	}
-	return html, plainText(doc, s.body)
+	return html, plainText(doc, s.body), doc
 }
 
 func (p *parsed) collectLinks(doc ast.Node, s rawSection) {
@@ -315,8 +316,8 @@ func lineOf(n ast.Node, src []byte) int {
 	return 0
 }
 
-func (p *parsed) parseKeyPoints(s rawSection, ps *problems) {
-	doc := parseMarkdown(s.body)
+// keyPoints collects the bullets of the Key points section, parsed as doc.
+func (p *parsed) keyPoints(doc ast.Node, s rawSection, ps *problems) {
 	var list ast.Node
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if n.Kind() == ast.KindList {
@@ -347,7 +348,7 @@ func (p *parsed) parseFollowUps(s rawSection, ps *problems) {
 		if blank(q.body) {
 			ps.add(p.card.Path, q.line, "follow-up %q has no answer (write it under the ### heading)", q.name)
 		}
-		html, text := p.renderSection(q, ps)
+		html, text, _ := p.renderSection(q, ps)
 		p.card.FollowUps = append(p.card.FollowUps, FollowUp{Question: q.name, HTML: html, Text: text})
 	}
 	if len(parts) == 1 {
