@@ -33,6 +33,8 @@ func TestCommands(t *testing.T) {
 	}
 	cardsLine := regexp.MustCompile(`(?m)^cards: \[`)
 	os.WriteFile(filepath.Join(labDir, "token-bucket.txtar"), cardsLine.ReplaceAll(tb, []byte("cards: [no-such-card, ")), 0o644)
+	data := t.TempDir()
+	exported := filepath.Join(data, "progress.json")
 	tests := []struct {
 		name   string
 		args   []string
@@ -53,6 +55,10 @@ func TestCommands(t *testing.T) {
 		{"content check", []string{"content", "check"}, nil, 0, "ok: ", ""},
 		{"content check bad dir", []string{"content", "check", bad}, nil, 1, "", filepath.Join(bad, "resilience", "x.md") + `:7: related card "nope" does not exist`},
 		{"lab names a missing card", []string{"content", "check", "--labs", labDir}, nil, 1, "", `token-bucket.txtar:6: lab "token-bucket" practises card "no-such-card", which does not exist`},
+		{"export", []string{"export", "--data", data, exported}, nil, 0, "", ""},
+		{"export unknown user", []string{"export", "--data", data, "--user", "nobody"}, nil, 1, "", `no user "nobody" (see prep user list)`},
+		{"import into a fresh database", []string{"import", "--data", t.TempDir(), exported}, nil, 0, "imported", ""},
+		{"import a missing file", []string{"import", "--data", data, filepath.Join(data, "none.json")}, nil, 1, "", "no such file"},
 		{"content check usage", []string{"content", "lint"}, nil, 2, "", "usage: prep content check [DIR]"},
 		{"search typo", []string{"search", "circut", "braker"}, nil, 0, "/cards/circuit-breaker", ""},
 		{"search bad kind", []string{"search", "--kind", "essay", "cache"}, nil, 1, "", `unknown kind "essay"`},

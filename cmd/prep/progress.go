@@ -125,15 +125,11 @@ var exportCmd = &command{
 			if len(args) > 1 {
 				return usageErrorf(env, "usage: prep export [--csv] [--user NAME] [FILE]")
 			}
-			db, err := openStore(ctx, cfg.data)
+			db, id, err := openUser(ctx, cfg.data, *user)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			id, err := userID(ctx, db, *user)
-			if err != nil {
-				return err
-			}
 			w := env.Stdout
 			if len(args) == 1 {
 				f, err := os.OpenFile(args[0], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
@@ -169,15 +165,11 @@ var importCmd = &command{
 				return err
 			}
 			defer f.Close()
-			db, err := openStore(ctx, cfg.data)
+			db, id, err := openUser(ctx, cfg.data, *user)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			id, err := userID(ctx, db, *user)
-			if err != nil {
-				return err
-			}
 			if err := db.Import(ctx, id, f); err != nil {
 				return err
 			}
@@ -187,19 +179,26 @@ var importCmd = &command{
 	},
 }
 
-// userID finds an account by name; "" is the offline (local) user.
-func userID(ctx context.Context, db *store.DB, name string) (int64, error) {
+// openUser opens DATA/prep.db and finds the account called name; "" is the offline
+// (local) user. The caller closes the database.
+func openUser(ctx context.Context, data, name string) (*store.DB, int64, error) {
+	db, err := openStore(ctx, data)
+	if err != nil {
+		return nil, 0, err
+	}
 	if name == "" {
-		return store.LocalUserID, nil
+		return db, store.LocalUserID, nil
 	}
 	users, err := db.Users(ctx)
 	if err != nil {
-		return 0, err
+		db.Close()
+		return nil, 0, err
 	}
 	for _, u := range users {
 		if strings.EqualFold(u.Name, name) {
-			return u.ID, nil
+			return db, u.ID, nil
 		}
 	}
-	return 0, fmt.Errorf("no user %q (see prep user list)", name)
+	db.Close()
+	return nil, 0, fmt.Errorf("no user %q (see prep user list)", name)
 }

@@ -5,11 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 
 	"prep/content/search"
-	"prep/store"
 	"prep/web"
 )
 
@@ -40,24 +38,23 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 	default:
 		return usageErrorf(env, "--log-format must be text or json, not %q", cfg.logFormat)
 	}
-	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
-		return fmt.Errorf("data directory: %w", err)
-	}
 	lib, set, err := loadKnowledge(cfg.content, cfg.labs)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return fmt.Errorf("the cards or labs have problems (listed above); fix them, then check with prep content check")
 	}
+	// The database first: it creates the data directory, and a database prep cannot use
+	// stops start-up before the index is built.
+	db, err := openStore(ctx, cfg.data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
 	idx, err := search.New(lib, filepath.Join(cfg.data, "index"))
 	if err != nil {
 		return err
 	}
 	defer idx.Close()
-	db, err := store.Open(ctx, filepath.Join(cfg.data, "prep.db"))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	g, err := newGrader(0, logger)
 	if err != nil {
 		return err
