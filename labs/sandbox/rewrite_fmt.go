@@ -230,6 +230,16 @@ func verbClasses(format string, n int) []int {
 		}
 		return i
 	}
+	number := func(i int) int { // skips a width or precision at format[i:]: * (an argument) or digits
+		if i < len(format) && format[i] == '*' {
+			use(verbValue)
+			return i + 1
+		}
+		for i < len(format) && format[i] >= '0' && format[i] <= '9' {
+			i++
+		}
+		return i
+	}
 	for i := 0; i < len(format); {
 		if format[i] != '%' {
 			i++
@@ -241,24 +251,9 @@ func verbClasses(format string, n int) []int {
 			sharp = sharp || format[i] == '#'
 			i++
 		}
-		i = index(i)
-		if i < len(format) && format[i] == '*' {
-			use(verbValue)
-			i++
-		}
-		for i < len(format) && format[i] >= '0' && format[i] <= '9' {
-			i++
-		}
+		i = number(index(i)) // width
 		if i < len(format) && format[i] == '.' {
-			i++
-			i = index(i)
-			if i < len(format) && format[i] == '*' {
-				use(verbValue)
-				i++
-			}
-			for i < len(format) && format[i] >= '0' && format[i] <= '9' {
-				i++
-			}
+			i = number(index(i + 1)) // precision
 		}
 		i = index(i)
 		if i >= len(format) {
