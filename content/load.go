@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"errors"
+	"io"
 	"io/fs"
 	"path"
 	"path/filepath"
@@ -106,7 +107,7 @@ func Load(base fs.FS, opts Options) (*Library, error) {
 
 // readYAML reads name from every source that has it and decodes it into a list of T,
 // calling merge for each source's list in order. A missing file is fine unless required.
-func readYAML[T any](sources []source, name string, required bool, ps *problems, h interface{ Write([]byte) (int, error) }, merge func(src source, items []T, lines []int)) {
+func readYAML[T any](sources []source, name string, required bool, ps *problems, h io.Writer, merge func(src source, items []T, lines []int)) {
 	for i, src := range sources {
 		data, err := fs.ReadFile(src.fsys, name)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -144,7 +145,7 @@ func readYAML[T any](sources []source, name string, required bool, ps *problems,
 	}
 }
 
-func loadTopics(sources []source, ps *problems, h interface{ Write([]byte) (int, error) }) []Topic {
+func loadTopics(sources []source, ps *problems, h io.Writer) []Topic {
 	var out []Topic
 	readYAML(sources, "topics.yaml", true, ps, h, func(src source, items []Topic, lines []int) {
 		for j, t := range items {
@@ -167,7 +168,7 @@ func loadTopics(sources []source, ps *problems, h interface{ Write([]byte) (int,
 	return out
 }
 
-func loadCases(sources []source, ps *problems, h interface{ Write([]byte) (int, error) }) []Case {
+func loadCases(sources []source, ps *problems, h io.Writer) []Case {
 	var out []Case
 	readYAML(sources, "cases.yaml", false, ps, h, func(src source, items []Case, lines []int) {
 		for j, c := range items {
