@@ -160,44 +160,44 @@ func submission(c echo.Context) (map[string]string, error) {
 }
 
 // grade grades a submission and keeps it in the user's attempts.
-func (s *Server) grade(c echo.Context, mode labs.Mode) (*labs.Lab, map[string]string, *labs.Result, int64, error) {
+func (s *Server) grade(c echo.Context, mode labs.Mode) (map[string]string, *labs.Result, int64, error) {
 	l, err := s.lab(c)
 	if err != nil {
-		return nil, nil, nil, 0, err
+		return nil, nil, 0, err
 	}
 	if s.grader == nil {
-		return l, nil, nil, 0, prep.Errorf(prep.Unavailable, "lab", "this server does not grade labs")
+		return nil, nil, 0, prep.Errorf(prep.Unavailable, "lab", "this server does not grade labs")
 	}
 	files, err := submission(c)
 	if err != nil {
-		return l, nil, nil, 0, err
+		return nil, nil, 0, err
 	}
 	res, err := s.grader.Grade(c.Request().Context(), l, files, mode)
 	if err != nil {
 		if after, busy := grader.RetryAfter(err); busy {
 			err = &retryError{err, max(1, int(after.Round(time.Second)/time.Second))}
 		}
-		return l, files, nil, 0, err
+		return files, nil, 0, err
 	}
 	var id int64
 	if u, ok := currentUser(c); ok && s.store != nil {
 		raw, err := json.Marshal(res)
 		if err != nil {
-			return l, files, nil, 0, prep.Wrap("web.grade", err)
+			return files, nil, 0, prep.Wrap("web.grade", err)
 		}
 		id, err = s.store.SaveAttempt(c.Request().Context(), u.ID, store.Attempt{
 			Lab: l.Slug, Mode: string(mode), Verdict: string(res.Verdict), ResultJSON: raw, Source: files, Duration: res.Duration})
 		if err != nil {
-			return l, files, nil, 0, err
+			return files, nil, 0, err
 		}
 	}
-	return l, files, res, id, nil
+	return files, res, id, nil
 }
 
 // labGradeForm handles the lab page's Run and Submit buttons.
 func (s *Server) labGradeForm(mode labs.Mode) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		_, files, res, _, err := s.grade(c, mode)
+		files, res, _, err := s.grade(c, mode)
 		if err != nil {
 			if prep.KindOf(err) == prep.Invalid && files != nil {
 				return s.renderLab(c, http.StatusBadRequest, &labs.Result{Verdict: "invalid", Message: prep.Message(err)}, files)
@@ -211,7 +211,7 @@ func (s *Server) labGradeForm(mode labs.Mode) echo.HandlerFunc {
 // apiGrade handles POST /api/labs/{slug}/runs and /submissions.
 func (s *Server) apiGrade(mode labs.Mode) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		_, _, res, id, err := s.grade(c, mode)
+		_, res, id, err := s.grade(c, mode)
 		if err != nil {
 			return err
 		}
