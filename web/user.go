@@ -33,6 +33,18 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c) // nothing there depends on who asks
 		}
 		ctx := c.Request().Context()
+		// A valid session exists only where accounts do: it answers both questions.
+		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+			u, err := s.store.SessionUser(ctx, ck.Value)
+			if err == nil {
+				c.Set("signInMode", true)
+				c.Set(userKey, u)
+				return next(c)
+			}
+			if prep.KindOf(err) != prep.Unauthorized {
+				return err
+			}
+		}
 		signIn, err := s.store.SignInRequired(ctx)
 		if err != nil {
 			return err
@@ -44,14 +56,6 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 			c.Set(userKey, u)
-			return next(c)
-		}
-		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-			if u, err := s.store.SessionUser(ctx, ck.Value); err == nil {
-				c.Set(userKey, u)
-			} else if prep.KindOf(err) != prep.Unauthorized {
-				return err
-			}
 		}
 		return next(c)
 	}
