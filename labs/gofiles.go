@@ -30,6 +30,11 @@ func (p *parseState) goFiles() {
 	if size > MaxSourceBytes {
 		p.add(p.lab.Starter[0].Line, "the starter files total %d bytes, over the %d a submission may have", size, MaxSourceBytes)
 	}
+	for _, fx := range p.lab.Fixtures { // parsed and checked like the starter, not added to the package
+		for _, f := range fx.Files {
+			p.parseGo(f)
+		}
+	}
 	for _, g := range groups {
 		for _, f := range g.files {
 			if g.kind != "solution" { // the solution replaces the starter, so it may reuse its names

@@ -28,6 +28,11 @@ type Lab struct {
 	Hidden   []File // hidden tests: run on submit only, never shown
 	Perf     []File // workloads for the performance tests, in the lab's package
 
+	// Fixtures are submissions kept with the lab to prove its tests: wrong solutions
+	// people write, which must fail, and correct ones in other styles, which must pass.
+	// Never served, printed or sent to a browser.
+	Fixtures []Fixture
+
 	PerfTests []PerfSpec
 	Limits    Limits
 
@@ -44,6 +49,28 @@ type File struct {
 	Path string // its path in the archive, e.g. "starter/lru.go"
 	Line int    // the archive line of its "-- path --" header; the file starts on Line+1
 	Src  string
+}
+
+// Fixture is one submission kept with a lab (fixtures/NAME/*.go in the archive): a
+// directory named wrong-* holds a wrong solution that the lab's tests must fail, one
+// named ok-* a correct solution in another style than the reference that must pass.
+// Its files replace the starter files of the same name; starter files it does not
+// give are taken as they are.
+type Fixture struct {
+	Name  string // the directory name, e.g. "wrong-linear-len"
+	Wrong bool   // true for wrong-*: grading must not pass
+	Note  string // what the fixture is: the first line comment of its first file
+	Files []File
+}
+
+// Submission returns the fixture as a submission: the starter's files with the
+// fixture's in their place.
+func (l *Lab) Submission(fx Fixture) map[string]string {
+	m := Files(l.Starter)
+	for _, f := range fx.Files {
+		m[f.Name] = f.Src
+	}
+	return m
 }
 
 // PerfSpec is one performance test from lab.yaml's perf list.

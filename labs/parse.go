@@ -19,7 +19,9 @@ var (
 	cardIDRE   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	goNameRE   = regexp.MustCompile(`^[A-Za-z0-9_]+\.go$`)
 	cardLinkRE = regexp.MustCompile(`/cards/([A-Za-z0-9_-]+)`)
-	identRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	// fixtureNameRE is a fixture directory's name: wrong-* or ok-*.
+	fixtureNameRE = regexp.MustCompile(`^(wrong|ok)-[a-z0-9]+(-[a-z0-9]+)*$`)
+	identRE       = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
 // Parse reads and validates one lab archive. origin names it in problems (for example
@@ -80,10 +82,14 @@ func (p *parseState) files(files []archiveFile) {
 			statement = f
 			continue
 		case dir == "" || !goNameRE.MatchString(base):
-			p.add(f.line, "unexpected file %s (a lab holds lab.yaml, statement.md, starter/*.go, solution/*.go, public/*_test.go, hidden/*_test.go and perf/*.go)", f.name)
+			p.add(f.line, "unexpected file %s (a lab holds lab.yaml, statement.md, starter/*.go, solution/*.go, public/*_test.go, hidden/*_test.go, perf/*.go and fixtures/{wrong,ok}-NAME/*.go)", f.name)
 			continue
 		}
 		isTest := strings.HasSuffix(base, "_test.go")
+		if strings.HasPrefix(dir, "fixtures/") {
+			p.fixture(file, strings.TrimSuffix(strings.TrimPrefix(dir, "fixtures/"), "/"), isTest)
+			continue
+		}
 		switch dir {
 		case "starter/", "solution/", "perf/":
 			if isTest {
@@ -134,6 +140,7 @@ func (p *parseState) files(files []archiveFile) {
 			p.add(0, "no %s", need.what)
 		}
 	}
+	p.checkFixtures()
 	// Hidden tests share the package directory with public ones; a clashing name gets a
 	// _hidden suffix so both engines see distinct files.
 	public := map[string]bool{}
@@ -145,6 +152,57 @@ func (p *parseState) files(files []archiveFile) {
 			p.lab.Hidden[i].Name = strings.TrimSuffix(f.Name, "_test.go") + "_hidden_test.go"
 		}
 	}
+}
+
+// fixture adds a file of fixtures/NAME/ to its fixture.
+func (p *parseState) fixture(f File, name string, isTest bool) {
+	switch {
+	case !fixtureNameRE.MatchString(name):
+		p.add(f.Line, "fixture directory %q must be named wrong-NAME (a wrong solution the tests must fail) or ok-NAME (a correct one that must pass), lowercase-with-dashes", name)
+		return
+	case isTest:
+		p.add(f.Line, "%s is a test file; a fixture holds only solution files named like the starter's", f.Path)
+		return
+	}
+	for i := range p.lab.Fixtures {
+		if p.lab.Fixtures[i].Name == name {
+			p.lab.Fixtures[i].Files = append(p.lab.Fixtures[i].Files, f)
+			return
+		}
+	}
+	p.lab.Fixtures = append(p.lab.Fixtures, Fixture{Name: name, Wrong: strings.HasPrefix(name, "wrong-"), Note: fixtureNote(f.Src), Files: []File{f}})
+}
+
+// checkFixtures reports fixture files that are not named like a starter file (they
+// would be extra files, not a submission).
+func (p *parseState) checkFixtures() {
+	starter := map[string]bool{}
+	for _, f := range p.lab.Starter {
+		starter[f.Name] = true
+	}
+	for _, fx := range p.lab.Fixtures {
+		for _, f := range fx.Files {
+			if !starter[f.Name] {
+				p.add(f.Line, "%s: a fixture's files replace starter files, and there is no starter/%s", f.Path, f.Name)
+			}
+		}
+	}
+}
+
+// fixtureNote is the text of a fixture's first line comment: what it gets wrong or
+// how it differs from the reference.
+func fixtureNote(src string) string {
+	for _, line := range strings.Split(src, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "//"); ok {
+			return strings.TrimSpace(rest)
+		}
+		return ""
+	}
+	return ""
 }
 
 // meta parses lab.yaml.

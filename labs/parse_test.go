@@ -104,6 +104,10 @@ func TestParseProblems(t *testing.T) {
 		{"missing files", func(s string) string { return s[:strings.Index(s, "-- starter/")] }, []string{"no starter/*.go", "no solution/*.go", "no public/*_test.go", "no hidden/*_test.go"}},
 		{"no statement", repl("# Demo\nImplement Add. See [caching](/cards/other-card).\n", ""), []string{"missing or empty statement.md"}},
 		{"unexpected file", func(s string) string { return s + "-- notes.txt --\nhello\n" }, []string{"unexpected file notes.txt"}},
+		{"bad fixture name", func(s string) string { return s + "-- fixtures/broken/demo.go --\npackage demo\n" }, []string{`fixture directory "broken" must be named wrong-NAME`}},
+		{"fixture test file", func(s string) string { return s + "-- fixtures/ok-x/demo_test.go --\npackage demo\n" }, []string{"fixtures/ok-x/demo_test.go is a test file"}},
+		{"fixture not a starter file", func(s string) string { return s + "-- fixtures/wrong-x/other.go --\npackage demo\n" }, []string{"fixtures/wrong-x/other.go: a fixture's files replace starter files, and there is no starter/other.go"}},
+		{"fixture of another package", func(s string) string { return s + "-- fixtures/wrong-x/demo.go --\npackage other\n" }, []string{"fixtures/wrong-x/demo.go is package other"}},
 		{"test file in starter", func(s string) string { return s + "-- starter/x_test.go --\npackage demo\n" }, []string{"starter/x_test.go is a test file"}},
 		{"limits over maxima", repl("summary: A demo.", "summary: A demo.\nlimits:\n  wall: 10m\n  memory_mb: 99999\n  output_kb: x"), []string{
 			"limits.wall: 10m0s is over the grader's maximum of 1m0s", "limits.memory_mb: 99999 is outside 16..1024", `limits.output_kb: "x" is not a whole number`}},
@@ -128,6 +132,30 @@ func TestParseProblems(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestParseFixtures: fixtures/wrong-* and fixtures/ok-* become the lab's fixtures, with
+// their first comment line as the note and the starter filling in missing files.
+func TestParseFixtures(t *testing.T) {
+	src := goodLab + "-- fixtures/wrong-subtracts/demo.go --\n// subtracts instead of adding\npackage demo\n\nfunc Add(a, b int) int { return a - b }\n" +
+		"-- fixtures/ok-loop/demo.go --\npackage demo\n\nfunc Add(a, b int) int {\n\tfor ; b > 0; b-- {\n\t\ta++\n\t}\n\treturn a + b\n}\n"
+	lab, ps := Parse("labs/demo.txtar", []byte(src))
+	if ps != nil {
+		t.Fatal(ps)
+	}
+	if len(lab.Fixtures) != 2 {
+		t.Fatalf("fixtures = %+v", lab.Fixtures)
+	}
+	wrong, ok := lab.Fixtures[0], lab.Fixtures[1]
+	if wrong.Name != "wrong-subtracts" || !wrong.Wrong || wrong.Note != "subtracts instead of adding" {
+		t.Errorf("wrong fixture = %+v", wrong)
+	}
+	if ok.Name != "ok-loop" || ok.Wrong || ok.Note != "" {
+		t.Errorf("ok fixture = %+v", ok)
+	}
+	if sub := lab.Submission(wrong); len(sub) != 1 || !strings.Contains(sub["demo.go"], "a - b") {
+		t.Errorf("Submission = %v", sub)
 	}
 }
 

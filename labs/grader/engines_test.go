@@ -223,3 +223,43 @@ func TestRaceWithoutMutexFails(t *testing.T) {
 		}
 	}
 }
+
+// TestLabFixtures grades every fixture kept with a lab (fixtures/wrong-* and
+// fixtures/ok-* in its archive): a wrong solution must not pass — the hidden tests or
+// the timing budgets must catch it — and a correct one in another style must pass under
+// the interpreter and under go test.
+func TestLabFixtures(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go is not on PATH")
+	}
+	g := newTestGrader(t, Config{})
+	for _, lab := range allLabs(t) {
+		for _, fx := range lab.Fixtures {
+			t.Run(lab.Slug+"/"+fx.Name, func(t *testing.T) {
+				t.Parallel()
+				code := lab.Submission(fx)
+				res, err := g.Grade(context.Background(), lab, code, labs.ModeSubmit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fx.Wrong {
+					if res.Verdict == labs.Passed {
+						t.Errorf("a wrong solution (%s) passes every test and budget", fx.Note)
+					}
+					return
+				}
+				if res.Verdict != labs.Passed {
+					t.Errorf("verdict %s under the interpreter: %s%s", res.Verdict, res.Message, diagText(res))
+				}
+				files := make([]labs.File, 0, len(code))
+				for name, src := range code {
+					files = append(files, labs.File{Name: name, Src: src})
+				}
+				if _, goPassed := goTest(t, goTool, lab, files); !goPassed {
+					t.Errorf("go test fails")
+				}
+			})
+		}
+	}
+}
