@@ -27,6 +27,9 @@ type Stats struct {
 	// it is over, and Retention is 0 when there were none.
 	Retention        float64
 	RetentionReviews int
+	// NextGraduatedDue is when the user's first card in the Review state falls due: the
+	// earliest review that true retention can count. Zero when no card has graduated.
+	NextGraduatedDue time.Time
 	// Forecast counts rated cards falling due on each of the next ForecastDays study
 	// days: [0] is today, overdue cards included.
 	Forecast []int
@@ -120,6 +123,14 @@ func stats(ctx context.Context, tx *sql.Tx, userID int64, now time.Time, cardTop
 	}
 	if st.RetentionReviews > 0 {
 		st.Retention = float64(passed) / float64(st.RetentionReviews)
+	}
+	var nextDue sql.NullInt64
+	if err := tx.QueryRowContext(ctx, "SELECT min(due) FROM card_states WHERE user_id = ? AND state = ?", userID, int64(fsrs.Review)).
+		Scan(&nextDue); err != nil {
+		return Stats{}, err
+	}
+	if nextDue.Valid {
+		st.NextGraduatedDue = fromMS(nextDue.Int64)
 	}
 
 	var elapsedMS int64

@@ -89,12 +89,12 @@ func TestBrowserCardPage(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := browser(t, true)
 	requests := watchRequests(t, ctx)
-	do(t, ctx, chromedp.Navigate(ts.URL+"/cards/circuit-breaker"), chromedp.WaitVisible(chromedp.CSS("#answer > summary")))
-	if eval[bool](t, ctx, `document.getElementById("answer").open`) {
+	do(t, ctx, chromedp.Navigate(ts.URL+"/cards/circuit-breaker"), chromedp.WaitVisible(chromedp.CSS("#reveal > summary")))
+	if eval[bool](t, ctx, `document.getElementById("reveal").open`) {
 		t.Fatal("the answer is open before it is revealed")
 	}
 	do(t, ctx, chromedp.KeyEvent(" "))
-	if !eval[bool](t, ctx, `document.getElementById("answer").open`) {
+	if !eval[bool](t, ctx, `document.getElementById("reveal").open`) {
 		t.Error("space did not reveal the answer")
 	}
 	do(t, ctx, chromedp.KeyEvent("/"))
@@ -118,12 +118,12 @@ func TestBrowserCardPage(t *testing.T) {
 func TestBrowserWithoutJavaScript(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := browser(t, false)
-	do(t, ctx, chromedp.Navigate(ts.URL+"/cards/circuit-breaker"), chromedp.WaitVisible(chromedp.CSS("#answer > summary")))
+	do(t, ctx, chromedp.Navigate(ts.URL+"/cards/circuit-breaker"), chromedp.WaitVisible(chromedp.CSS("#reveal > summary")))
 	if eval[bool](t, ctx, `typeof window.__prepKeys !== "undefined"`) {
 		t.Fatal("page scripts ran although JavaScript was disabled")
 	}
-	do(t, ctx, chromedp.Click(chromedp.CSS("#answer > summary")))
-	if !eval[bool](t, ctx, `document.getElementById("answer").open`) {
+	do(t, ctx, chromedp.Click(chromedp.CSS("#reveal > summary")))
+	if !eval[bool](t, ctx, `document.getElementById("reveal").open`) {
 		t.Error("clicking the summary did not reveal the answer without JavaScript")
 	}
 }
@@ -151,10 +151,52 @@ func TestBrowserReviewWithoutJavaScript(t *testing.T) {
 	env := newTestEnv(t)
 	ctx := browser(t, false)
 	do(t, ctx, chromedp.Navigate(env.ts.URL+"/review"), chromedp.WaitVisible(chromedp.CSS(`article[data-card="circuit-breaker"]`)),
-		chromedp.Click(chromedp.CSS("#answer > summary")),
+		chromedp.Click(chromedp.CSS("#reveal > summary")),
 		chromedp.Click(chromedp.CSS(`#rate button[value="3"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`article[data-card="retry-storm"]`)))
 	if _, ok, _ := env.store.State(context.Background(), store.LocalUserID, "circuit-breaker"); !ok {
 		t.Error("the form post did not store the rating")
+	}
+}
+
+// TestBrowserDeckWithKeys: rating with the keyboard (the fetch path) keeps the deck, the
+// end of the deck counts down to the learning card, and the card comes back without a
+// reload when it is due.
+func TestBrowserDeckWithKeys(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := browser(t, true)
+	do(t, ctx, chromedp.Navigate(env.ts.URL+"/review?kind=incident"), chromedp.WaitVisible(chromedp.CSS(`article[data-card="pool-exhaustion"]`)))
+	eval[bool](t, ctx, `window.__samePage = true`)
+	do(t, ctx, chromedp.KeyEvent(" "), chromedp.KeyEvent("1"), chromedp.WaitVisible(chromedp.CSS(`#next-due`)))
+	if eval[bool](t, ctx, `!!document.querySelector('article[data-card]')`) {
+		t.Fatal("after rating the deck's only incident, another card is shown")
+	}
+	if got := eval[string](t, ctx, `location.search`); got != "?kind=incident" {
+		t.Errorf("the address lost the deck: %q", got)
+	}
+	// The page's clock is not the server's test clock: move the server past the due time
+	// and the countdown's fetch brings the card up.
+	env.advance(2 * time.Minute)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`article[data-card="pool-exhaustion"]`)))
+	if !eval[bool](t, ctx, `window.__samePage === true`) {
+		t.Error("the card came back through a full reload")
+	}
+}
+
+// TestBrowserStatsOnPhone: at 390 px the heatmap shows today (its newest end), the last
+// month's label is whole, and the page does not scroll sideways.
+func TestBrowserStatsOnPhone(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := browser(t, true)
+	do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Navigate(env.ts.URL+"/stats"), chromedp.WaitVisible(chromedp.CSS("svg.heat")))
+	if !eval[bool](t, ctx, `(() => { const r = document.querySelector("svg.heat rect.today").getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth; })()`) {
+		t.Errorf("today's square is off screen on a phone: %s", eval[string](t, ctx, `JSON.stringify([document.querySelector("svg.heat rect.today").getBoundingClientRect(), document.querySelector(".scroll.from-end").getBoundingClientRect(), getComputedStyle(document.querySelector(".scroll.from-end")).flexDirection, window.innerWidth])`))
+	}
+	if !eval[bool](t, ctx, `(() => { const s = document.querySelector("svg.heat"), w = s.viewBox.baseVal.width;
+		return [...s.querySelectorAll("text")].every(t => t.getBBox().x + t.getBBox().width <= w); })()`) {
+		t.Error("a month label is cut at the heatmap's right edge")
+	}
+	if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the stats page is %.0f px wide in a 390 px window", w)
 	}
 }

@@ -18,7 +18,9 @@ type filter struct{ Kind, Level, Topic, Tag string }
 // parseFilter reads and checks the filter query parameters: an unknown value is an
 // Invalid error naming the allowed ones.
 func (s *Server) parseFilter(c echo.Context) (filter, error) {
-	f := filter{Kind: c.QueryParam("kind"), Level: c.QueryParam("level"), Topic: c.QueryParam("topic"), Tag: c.QueryParam("tag")}
+	// FormValue reads the URL and, for a POST, the form: a review form carries its deck
+	// in hidden fields, and a deck lost there is a deck lost after one rating.
+	f := filter{Kind: c.FormValue("kind"), Level: c.FormValue("level"), Topic: c.FormValue("topic"), Tag: c.FormValue("tag")}
 	bad := func(name, v string, allowed []string) error {
 		return prep.Errorf(prep.Invalid, "filter", "unknown %s %q (use one of: %s)", name, v, strings.Join(allowed, ", "))
 	}
@@ -137,7 +139,8 @@ func (s *Server) card(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Title": card.Title, "Card": card, "Related": related, "TopicInfo": topic, "Labs": cardLabs}
+	data := map[string]any{"Title": card.Title, "Card": card, "Related": related, "TopicInfo": topic, "Labs": cardLabs,
+		"Reveal": c.QueryParam("reveal") != ""} // "Open the full answer" from review
 	if card.Case != "" {
 		cs, _ := s.lib.Case(card.Case)
 		data["Case"] = cs

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -29,10 +31,7 @@ func (s *Server) parseDeck(c echo.Context) (deck, error) {
 	if err != nil {
 		return deck{}, err
 	}
-	d := deck{filter: f, Case: c.QueryParam("case")}
-	if d.Case == "" {
-		d.Case = c.FormValue("case")
-	}
+	d := deck{filter: f, Case: c.FormValue("case")}
 	if d.Case != "" {
 		if _, ok := s.lib.Case(d.Case); !ok {
 			return d, prep.Errorf(prep.Invalid, "deck", "unknown case %q", d.Case)
@@ -56,18 +55,38 @@ func (d deck) Params() url.Values {
 	return q
 }
 
+// cards returns the deck's cards in the order new ones are introduced: a case's own
+// order (rounds, then position in the round) for a case deck, library order otherwise.
+func (s *Server) deckCards(d deck) []*content.Card {
+	cs, ok := s.lib.Case(d.Case)
+	if !ok {
+		return s.lib.Cards()
+	}
+	var out []*content.Card
+	for _, r := range cs.Rounds {
+		for _, id := range r.Cards {
+			if card := s.lib.Card(id); card != nil {
+				out = append(out, card)
+			}
+		}
+	}
+	return out
+}
+
 // queue is where a user stands in a deck right now.
 type queue struct {
 	Next     *content.Card // nil when nothing is left for today
 	IsNew    bool
-	Due      int // review cards due now, in the deck
-	NewLeft  int // new cards still allowed today, in the deck
-	NewToday int // new cards already started today (all decks)
+	Due      int       // review cards due now, in the deck
+	NewLeft  int       // new cards still allowed today, in the deck
+	NewToday int       // new cards already started today (all decks)
+	Unseen   int       // cards of the deck never rated, whatever today's limit
+	NextDue  time.Time // when the deck's next rated card falls due; zero if none is waiting
 	Settings store.Settings
 }
 
 // queueFor builds the queue: due reviews first, oldest due first, then new cards in
-// library order up to the daily limit. Cards that left the library are skipped.
+// the deck's order up to the daily limit. Cards that left the library are skipped.
 func (s *Server) queueFor(c echo.Context, userID int64, d deck, now time.Time) (queue, error) {
 	ctx := c.Request().Context()
 	st, err := s.store.Settings(ctx, userID)
@@ -75,32 +94,38 @@ func (s *Server) queueFor(c echo.Context, userID int64, d deck, now time.Time) (
 		return queue{}, err
 	}
 	q := queue{Settings: st}
-	due, err := s.store.Due(ctx, userID, now)
-	if err != nil {
-		return q, err
-	}
-	for _, id := range due {
-		if card := s.lib.Card(id); card != nil && d.match(card) {
-			if q.Next == nil {
-				q.Next = card
-			}
-			q.Due++
-		}
-	}
-	if q.NewToday, err = s.store.NewToday(ctx, userID, store.DayStart(st, now)); err != nil {
-		return q, err
-	}
 	states, err := s.store.States(ctx, userID)
 	if err != nil {
 		return q, err
 	}
+	var due []string
+	for id, st := range states {
+		card := s.lib.Card(id)
+		switch {
+		case card == nil || !d.match(card):
+		case !st.Due.After(now):
+			due = append(due, id)
+		case q.NextDue.IsZero() || st.Due.Before(q.NextDue):
+			q.NextDue = st.Due
+		}
+	}
+	slices.SortFunc(due, func(a, b string) int { // the most overdue first
+		return cmp.Or(states[a].Due.Compare(states[b].Due), cmp.Compare(a, b))
+	})
+	if len(due) > 0 {
+		q.Next, q.Due = s.lib.Card(due[0]), len(due)
+	}
+	if q.NewToday, err = s.store.NewToday(ctx, userID, store.DayStart(st, now)); err != nil {
+		return q, err
+	}
 	allowed := max(0, st.NewPerDay-q.NewToday)
-	for _, card := range s.lib.Cards() {
+	for _, card := range s.deckCards(d) {
 		if _, seen := states[card.ID]; seen || !d.match(card) {
 			continue
 		}
+		q.Unseen++
 		if q.NewLeft == allowed {
-			break
+			continue
 		}
 		if q.Next == nil {
 			q.Next, q.IsNew = card, true
@@ -155,6 +180,12 @@ func (s *Server) reviewPage(c echo.Context) error {
 	}
 	data := map[string]any{"Title": "Review", "Queue": q, "Deck": d, "DeckQuery": d.Params().Encode(),
 		"Shown": now.UnixMilli(), "Undone": c.QueryParam("undone"), "Buttons": buttons}
+	if q.Next == nil && !q.NextDue.IsZero() {
+		data["NextDueIn"] = fsrs.FormatInterval(q.NextDue.Sub(now))
+		data["NextDueAt"] = q.NextDue.In(q.Settings.Location()).Format("Mon 2 Jan 15:04")
+		data["NextDueMS"] = q.NextDue.UnixMilli()
+		data["DueToday"] = q.NextDue.Before(store.DayStart(q.Settings, now).AddDate(0, 0, 1))
+	}
 	if d.Case != "" {
 		cs, _ := s.lib.Case(d.Case)
 		data["CaseTitle"] = cs.Title

@@ -3,15 +3,19 @@ package web
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"prep/content"
 	"prep/store"
 )
 
@@ -304,5 +308,136 @@ func TestSignInRateLimit(t *testing.T) {
 	code, _, _ := postForm(t, c, env.ts.URL+"/login", url.Values{"_csrf": {token}, "name": {"ana"}, "password": {"correct horse battery"}})
 	if code != http.StatusTooManyRequests {
 		t.Errorf("right password while limited: %d", code)
+	}
+}
+
+// TestDeckSurvivesRating: every kind of deck is carried by the review form's hidden
+// fields through the rating's redirect, so the next card comes from the same deck.
+func TestDeckSurvivesRating(t *testing.T) {
+	for _, tc := range []struct {
+		deck url.Values
+		card string // the deck's first card
+	}{
+		{url.Values{"kind": {"incident"}}, "pool-exhaustion"},
+		{url.Values{"topic": {"databases"}}, "pool-exhaustion"},
+		{url.Values{"level": {"senior"}}, "retry-storm"},
+		{url.Values{"tag": {"retries"}}, "retry-storm"},
+		{url.Values{"case": {"shop"}}, "shop-scale"},
+		{url.Values{"topic": {"databases"}, "kind": {"incident"}}, "pool-exhaustion"},
+	} {
+		t.Run(tc.deck.Encode(), func(t *testing.T) {
+			env := newTestEnv(t)
+			c := browserClient(t)
+			_, body, token := page(t, c, env.ts.URL+"/review?"+tc.deck.Encode())
+			if !strings.Contains(body, `data-card="`+tc.card+`"`) {
+				t.Fatalf("first card of the deck is not %s: %.1500s", tc.card, body)
+			}
+			form := url.Values{"_csrf": {token}, "card": {tc.card}, "rating": {"1"}}
+			for k, v := range tc.deck { // what the form's hidden fields send; the URL has no query
+				form[k] = v
+			}
+			code, loc, _ := postForm(t, c, env.ts.URL+"/review", form)
+			if code != http.StatusSeeOther || loc != "/review?"+tc.deck.Encode() {
+				t.Fatalf("rate: %d, redirect to %q, want /review?%s", code, loc, tc.deck.Encode())
+			}
+			_, body, _ = page(t, c, env.ts.URL+loc)
+			for _, other := range []string{"circuit-breaker", "retry-storm", "pool-exhaustion", "failover-drill", "shop-scale"} {
+				if strings.Contains(body, `data-card="`+other+`"`) && !matchesDeck(other, tc.deck) {
+					t.Errorf("after one rating the page shows %s, which is not in the deck", other)
+				}
+			}
+			code, loc, _ = postForm(t, c, env.ts.URL+"/review/undo", form)
+			if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/review?") || !strings.Contains(loc, tc.deck.Encode()) {
+				t.Errorf("undo: %d, redirect to %q keeps no deck", code, loc)
+			}
+		})
+	}
+}
+
+// matchesDeck says whether a card of web/testdata/content is in the deck.
+func matchesDeck(card string, deck url.Values) bool {
+	in := map[string][]string{
+		"kind=incident": {"pool-exhaustion"}, "topic=databases": {"pool-exhaustion", "failover-drill"},
+		"level=senior": {"retry-storm", "failover-drill"}, "tag=retries": {"retry-storm"}, "case=shop": {"shop-scale"},
+	}
+	for k := range deck {
+		if !slices.Contains(in[k+"="+deck.Get(k)], card) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestEndOfDeckSaysWhenNextIsDue: with a learning card due in a minute the end of the
+// deck says so, and the page carries the time for the countdown that brings it up.
+func TestEndOfDeckSaysWhenNextIsDue(t *testing.T) {
+	env := newTestEnv(t)
+	c := browserClient(t)
+	_, _, token := page(t, c, env.ts.URL+"/review?case=shop")
+	postForm(t, c, env.ts.URL+"/review", url.Values{"_csrf": {token}, "card": {"shop-scale"}, "rating": {"1"}, "case": {"shop"}})
+	_, body, _ := page(t, c, env.ts.URL+"/review?case=shop")
+	due := env.now().Add(time.Minute).UnixMilli()
+	for _, want := range []string{"Nothing left right now", `data-due="` + itoa(due) + `"`, "due in <strong id=\"next-due-in\">1m</strong>", "You have seen every card in this deck"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("end of deck lacks %q: %.2500s", want, body)
+		}
+	}
+	if strings.Contains(body, "come back tomorrow") || strings.Contains(body, "new cards") {
+		t.Errorf("end of deck speaks of tomorrow or new cards while a card is due in a minute")
+	}
+	env.advance(time.Minute)
+	if _, body, _ = page(t, c, env.ts.URL+"/review?case=shop"); !strings.Contains(body, `data-card="shop-scale"`) {
+		t.Errorf("a minute later the card is not back: %.1500s", body)
+	}
+}
+
+// TestCaseDeckOrder: a case deck introduces its new cards in the case's own order,
+// rounds first, then position in the round, not in library order.
+func TestCaseDeckOrder(t *testing.T) {
+	card := func(id string, round int) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("---\nid: " + id + "\ntitle: Card " + id + "\nkind: case-study\nlevel: mid\ntopic: case-studies\ncase: c\nround: " + itoa(int64(round)) +
+			"\n---\n## Question\nWhat about " + id + "?\n## Answer\nThis.\n## Key points\n- one\n## Follow-ups\n### Why?\nBecause.\n")}
+	}
+	fsys := fstest.MapFS{
+		"topics.yaml": {Data: []byte("- id: case-studies\n  title: Case studies\n  summary: Cases.\n  order: 1\n")},
+		"cases.yaml":  {Data: []byte("- id: c\n  title: C\n  summary: A case.\n  rounds:\n    - round: 0\n      title: Base\n      cards: [zeta, alpha]\n    - round: 1\n      title: One\n      cards: [beta]\n")},
+		"case-studies/alpha.md": card("alpha", 0), "case-studies/beta.md": card("beta", 1), "case-studies/zeta.md": card("zeta", 0),
+	}
+	lib, err := content.Load(fsys, content.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Deps{Library: lib, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range srv.deckCards(deck{Case: "c"}) {
+		got = append(got, c.ID)
+	}
+	if want := []string{"zeta", "alpha", "beta"}; !slices.Equal(got, want) {
+		t.Errorf("case deck order %v, want %v", got, want)
+	}
+}
+
+// TestOpenFullAnswer: "Open the full answer" from review opens the card revealed, and a
+// card page has one element per id.
+func TestOpenFullAnswer(t *testing.T) {
+	env := newTestEnv(t)
+	_, body, _ := page(t, browserClient(t), env.ts.URL+"/review")
+	if !strings.Contains(body, `href="/cards/circuit-breaker?reveal=1#answer"`) {
+		t.Errorf("review links the full answer elsewhere: %.1500s", body)
+	}
+	_, body, _ = page(t, browserClient(t), env.ts.URL+"/cards/circuit-breaker?reveal=1")
+	if !strings.Contains(body, `<details class="answer" id="reveal" open>`) {
+		t.Errorf("the card is not revealed: %.1500s", body)
+	}
+	ids := regexp.MustCompile(` id="([^"]+)"`).FindAllStringSubmatch(body, -1)
+	seen := map[string]bool{}
+	for _, m := range ids {
+		if seen[m[1]] {
+			t.Errorf("id %q appears twice on the card page", m[1])
+		}
+		seen[m[1]] = true
 	}
 }

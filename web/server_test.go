@@ -153,7 +153,7 @@ func TestRoutes(t *testing.T) {
 		{name: "topic unknown", url: "/topics/nope", status: 404, contains: []string{`no topic &#34;nope&#34;`}},
 		{name: "topic bad filter", url: "/topics/resilience?level=guru", status: 400, contains: []string{"unknown level"}},
 		{name: "card", url: "/cards/circuit-breaker", status: 200, contains: []string{
-			"Why put a circuit breaker", `<details class="answer" id="answer">`, "Fail fast when <strong>open</strong>",
+			"Why put a circuit breaker", `<details class="answer" id="reveal">`, "Fail fast when <strong>open</strong>",
 			"How long should it stay open?", `href="/cards/pool-exhaustion"`, `<pre class="chroma">`, "&lt;script&gt;"},
 			excludes: []string{`<script>alert`}},
 		{name: "incident card", url: "/cards/pool-exhaustion", status: 200, contains: []string{"Scenario", "Mitigate now", "Fix for good"}},

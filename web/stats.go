@@ -137,6 +137,7 @@ func (s *Server) statsPage(c echo.Context) error {
 		"RetentionPct":     percent(st.Retention),
 		"RetentionReviews": st.RetentionReviews,
 		"Target":           percent(settings.DesiredRetention),
+		"RetentionFrom":    retentionFrom(st, settings, s.now()),
 		"Forecast":         forecastSVG(forecast),
 		"ForecastDays":     forecast,
 		"DueWeek":          dueWeek,
@@ -189,4 +190,19 @@ func (s *Server) apiStats(c echo.Context) error {
 		out.Forecast = []int{}
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// retentionFrom says, while true retention has no figure, when it will: the date the
+// first graduated card falls due, or that no card has graduated yet.
+func retentionFrom(st store.Stats, settings store.Settings, now time.Time) string {
+	switch {
+	case st.RetentionReviews > 0:
+		return ""
+	case st.NextGraduatedDue.IsZero():
+		return "None of your cards has graduated yet: a card graduates when Good or Easy moves it past its learning steps, usually to a review a day or more away."
+	case !st.NextGraduatedDue.After(now):
+		return "A graduated card is due now: review it and this shows a figure."
+	default:
+		return "The first figure comes with the review of your first graduated card, due " + st.NextGraduatedDue.In(settings.Location()).Format("Mon 2 Jan") + "."
+	}
 }

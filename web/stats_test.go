@@ -196,7 +196,7 @@ func TestStatsEmpty(t *testing.T) {
 	useUTC(t, env)
 	scenarios := []scenario{
 		{name: "page", url: "/stats", status: 200, contains: []string{
-			"no reviews yet", "0 reviews on 0 days in the last year", `<title>2026-11-02: 0 reviews</title>`,
+			"No figure yet", "None of your cards has graduated yet", "0 reviews on 0 days in the last year", `<title>2026-11-02: 0 reviews</title>`,
 			`<title>Resilience: 2 new of 2</title>`, `<th scope="row">today</th><td>2026-11-02</td><td align="right">0</td>`,
 		}, excludes: []string{"the busiest day", "review today to keep it"}},
 		{name: "api", url: "/api/stats", status: 200, contains: []string{
@@ -270,4 +270,26 @@ func TestChartsAreSelfContained(t *testing.T) {
 	if n := strings.Count(page, "<svg "); n != 3 {
 		t.Errorf("%d charts, want 3", n)
 	}
+}
+
+// TestStatsRetentionBeforeItsFirstFigure: reviews of learning cards give true retention
+// no figure, and the page says so and when the first figure comes.
+func TestStatsRetentionBeforeItsFirstFigure(t *testing.T) {
+	env := newTestEnv(t)
+	useUTC(t, env)
+	c := env.ts.Client()
+	for _, step := range []time.Duration{0, 10 * time.Minute} { // Good twice: learning, then graduated
+		env.advance(step)
+		if code, body := postJSON(t, c, env.ts.URL+"/api/review/ratings", `{"card":"circuit-breaker","rating":3}`); code != 201 {
+			t.Fatalf("rate: %d %s", code, body)
+		}
+	}
+	st, _, _ := env.store.State(context.Background(), store.LocalUserID, "circuit-breaker")
+	if st.State != fsrs.Review {
+		t.Fatalf("the card did not graduate: %+v", st)
+	}
+	scenario{name: "page", url: "/stats", status: 200, contains: []string{
+		"No figure yet", "your 2 reviews so far were of new or learning cards",
+		"The first figure comes with the review of your first graduated card, due " + st.Due.UTC().Format("Mon 2 Jan"),
+	}}.run(t, env.ts, c)
 }

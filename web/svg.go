@@ -17,11 +17,12 @@ import (
 
 // Heatmap geometry, in SVG user units (CSS pixels at full size).
 const (
-	heatCell = 11 // side of a day's square
-	heatStep = 13 // cell plus gap
-	heatLeft = 30 // room for the weekday labels
-	heatTop  = 16 // room for the month labels
-	heatFoot = 22 // room for the legend
+	heatCell  = 11 // side of a day's square
+	heatStep  = 13 // cell plus gap
+	heatLeft  = 30 // room for the weekday labels
+	heatRight = 24 // room for a month label that starts in the last week
+	heatTop   = 16 // room for the month labels
+	heatFoot  = 22 // room for the legend
 )
 
 // heatLevels is the number of intensity classes of days with reviews (h1…h4); h0 is
@@ -63,7 +64,7 @@ func heatmapSVG(days []store.DayCount) template.HTML {
 	for _, d := range days {
 		busiest = max(busiest, d.Reviews)
 	}
-	width, height := heatLeft+cols*heatStep, heatTop+7*heatStep+heatFoot
+	width, height := heatLeft+cols*heatStep+heatRight, heatTop+7*heatStep+heatFoot
 
 	var w svgWriter
 	w.f(`<svg class="chart heat" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="group" aria-label="Reviews per day over the last year">`,

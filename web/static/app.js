@@ -22,13 +22,46 @@
         var doc = new DOMParser().parseFromString(x.t, "text/html");
         var next = doc.querySelector("main");
         if (!next) { window.location.href = x.r.url; return; }
-        document.querySelector("main").replaceWith(next);
-        document.title = doc.title;
+        swap(doc, next);
         if (x.r.redirected) history.replaceState(null, "", x.r.url);
       })
       .catch(function () { form.submit(); })
       .finally(function () { busy = false; });
   }
+  function swap(doc, next) {
+    document.querySelector("main").replaceWith(next);
+    document.title = doc.title;
+    countdown();
+  }
+
+  // The end of a deck says when its next card falls due; at that time the page fetches
+  // itself again and the card comes up without a reload.
+  var timer = null, fetched = 0;
+  function countdown() {
+    if (timer) { clearInterval(timer); timer = null; }
+    var el = document.getElementById("next-due"), out = document.getElementById("next-due-in");
+    if (!el || !out || !el.dataset.due) return;
+    var due = Math.max(Number(el.dataset.due), fetched + 5000); // a client clock ahead of the server's must not spin
+    if (due - Date.now() > 36e5) return; // more than an hour away: the text says when
+    function tick() {
+      var left = Math.max(0, Math.ceil((due - Date.now()) / 1000));
+      out.textContent = (left >= 60 ? Math.floor(left / 60) + "m " : "") + (left % 60) + "s";
+      if (left > 0) return;
+      clearInterval(timer); timer = null;
+      fetched = Date.now();
+      fetch(window.location.href, {headers: {"Accept": "text/html"}, credentials: "same-origin"})
+        .then(function (r) { return r.text(); })
+        .then(function (t) {
+          var doc = new DOMParser().parseFromString(t, "text/html"), next = doc.querySelector("main");
+          if (next) swap(doc, next); else window.location.reload();
+        })
+        .catch(function () { window.location.reload(); });
+    }
+    tick();
+    timer = setInterval(tick, 1000);
+  }
+  countdown();
+
   document.addEventListener("submit", function (e) {
     var f = e.target;
     if (f.id !== "rate" && f.id !== "undo") return;
@@ -38,7 +71,7 @@
 
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey || typing(e)) return;
-    var a = document.getElementById("answer");
+    var a = document.getElementById("reveal");
     if (e.key === "/") {
       var q = document.getElementById("q");
       if (q) { e.preventDefault(); q.focus(); q.select(); }
