@@ -399,8 +399,8 @@ func TestCaseDeckOrder(t *testing.T) {
 			"\n---\n## Question\nWhat about " + id + "?\n## Answer\nThis.\n## Key points\n- one\n## Follow-ups\n### Why?\nBecause.\n")}
 	}
 	fsys := fstest.MapFS{
-		"topics.yaml": {Data: []byte("- id: case-studies\n  title: Case studies\n  summary: Cases.\n  order: 1\n")},
-		"cases.yaml":  {Data: []byte("- id: c\n  title: C\n  summary: A case.\n  rounds:\n    - round: 0\n      title: Base\n      cards: [zeta, alpha]\n    - round: 1\n      title: One\n      cards: [beta]\n")},
+		"topics.yaml":           {Data: []byte("- id: case-studies\n  title: Case studies\n  summary: Cases.\n  order: 1\n")},
+		"cases.yaml":            {Data: []byte("- id: c\n  title: C\n  summary: A case.\n  rounds:\n    - round: 0\n      title: Base\n      cards: [zeta, alpha]\n    - round: 1\n      title: One\n      cards: [beta]\n")},
 		"case-studies/alpha.md": card("alpha", 0), "case-studies/beta.md": card("beta", 1), "case-studies/zeta.md": card("zeta", 0),
 	}
 	lib, err := content.Load(fsys, content.Options{})
