@@ -65,6 +65,13 @@ func Load(base fs.FS, opts Options) (*Library, error) {
 			ps.add(src.prefix, 0, "cannot list cards: %v", err)
 			continue
 		}
+		if len(files) == 0 {
+			if i == 0 {
+				ps.add(src.prefix, 0, "no cards: a card is a file <topic>/<id>.md (see content/README.md)")
+			} else {
+				ps.add(src.prefix, 0, "no cards to lay over the knowledge base: put them in %s (see content/README.md)", src.name("<topic>/<id>.md"))
+			}
+		}
 		inSource := map[string]string{}
 		for _, f := range files {
 			data, err := fs.ReadFile(src.fsys, f)

@@ -75,7 +75,7 @@ func (s *Set) Lab(slug string) (*Lab, error) {
 	if l, ok := s.bySlug[slug]; ok {
 		return l, nil
 	}
-	return nil, prep.Errorf(prep.NotFound, "labs.Lab", "no lab %q (prep lab list shows them)", slug)
+	return nil, prep.Errorf(prep.NotFound, "labs.Lab", "no lab %q; the list of labs names them all", slug)
 }
 
 // Has reports whether a lab with slug exists.

@@ -51,6 +51,9 @@ func DefaultSettings() Settings {
 	}
 }
 
+// SettingFields are the JSON names of the settings, in the order forms show them.
+var SettingFields = []string{"desired_retention", "new_per_day", "rollover_hour", "max_interval_days", "time_zone"}
+
 // Validate returns an Invalid error naming the first setting out of range, or nil.
 func (s Settings) Validate() error {
 	if _, msg := s.problem(); msg != "" {
@@ -62,23 +65,38 @@ func (s Settings) Validate() error {
 // problem returns the JSON name of the first setting out of range and what is wrong with
 // it, or "" if all are in range.
 func (s Settings) problem() (field, msg string) {
-	const zoneHint = "; use an IANA name such as Europe/Berlin, or UTC or Local"
-	switch {
-	case !(s.DesiredRetention >= MinDesiredRetention && s.DesiredRetention <= MaxDesiredRetention): // NaN fails too
-		return "desired_retention", fmt.Sprintf("desired retention must be between %.2f and %.2f", MinDesiredRetention, MaxDesiredRetention)
-	case s.NewPerDay < 0 || s.NewPerDay > MaxNewPerDay:
-		return "new_per_day", fmt.Sprintf("new cards per day must be between 0 and %d", MaxNewPerDay)
-	case s.RolloverHour < 0 || s.RolloverHour > 23:
-		return "rollover_hour", "day rollover hour must be between 0 and 23"
-	case s.MaxIntervalDays < 1 || s.MaxIntervalDays > MaxIntervalDays:
-		return "max_interval_days", fmt.Sprintf("maximum interval must be between 1 and %d days", MaxIntervalDays)
-	case s.TimeZone == "":
-		return "time_zone", "time zone is empty" + zoneHint
-	}
-	if _, err := time.LoadLocation(s.TimeZone); err != nil {
-		return "time_zone", fmt.Sprintf("unknown time zone %q", s.TimeZone) + zoneHint
+	ps := s.Problems()
+	for _, f := range SettingFields {
+		if msg, ok := ps[f]; ok {
+			return f, msg
+		}
 	}
 	return "", ""
+}
+
+// Problems returns what is wrong with every setting out of range, by JSON name: empty
+// when all are in range. A form marks each one next to its field.
+func (s Settings) Problems() map[string]string {
+	const zoneHint = "; use an IANA name such as Europe/Berlin, or UTC or Local"
+	ps := map[string]string{}
+	if !(s.DesiredRetention >= MinDesiredRetention && s.DesiredRetention <= MaxDesiredRetention) { // NaN fails too
+		ps["desired_retention"] = fmt.Sprintf("desired retention must be between %.2f and %.2f", MinDesiredRetention, MaxDesiredRetention)
+	}
+	if s.NewPerDay < 0 || s.NewPerDay > MaxNewPerDay {
+		ps["new_per_day"] = fmt.Sprintf("new cards per day must be between 0 and %d", MaxNewPerDay)
+	}
+	if s.RolloverHour < 0 || s.RolloverHour > 23 {
+		ps["rollover_hour"] = "day rollover hour must be between 0 and 23"
+	}
+	if s.MaxIntervalDays < 1 || s.MaxIntervalDays > MaxIntervalDays {
+		ps["max_interval_days"] = fmt.Sprintf("maximum interval must be between 1 and %d days", MaxIntervalDays)
+	}
+	if s.TimeZone == "" {
+		ps["time_zone"] = "time zone is empty" + zoneHint
+	} else if _, err := time.LoadLocation(s.TimeZone); err != nil {
+		ps["time_zone"] = fmt.Sprintf("unknown time zone %q", s.TimeZone) + zoneHint
+	}
+	return ps
 }
 
 // Location returns the time zone of the settings, falling back to UTC if the zone

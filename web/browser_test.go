@@ -200,3 +200,25 @@ func TestBrowserStatsOnPhone(t *testing.T) {
 		t.Errorf("the stats page is %.0f px wide in a 390 px window", w)
 	}
 }
+
+// TestBrowserReviewOnPhone: on a 390 px touch screen the header stays short, the rating
+// buttons are on screen after the reveal, and keyboard hints are hidden.
+func TestBrowserReviewOnPhone(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := browser(t, true)
+	do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch), chromedp.Navigate(env.ts.URL+"/review"),
+		chromedp.WaitVisible(chromedp.CSS(`article[data-card="circuit-breaker"]`)))
+	if h := eval[float64](t, ctx, `document.querySelector("header.top").getBoundingClientRect().height`); h > 120 {
+		t.Errorf("the header is %.0f px tall on a phone", h)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS("#reveal > summary")), chromedp.WaitVisible(chromedp.CSS(`#rate button[value="3"]`)))
+	if !eval[bool](t, ctx, `(() => { const r = document.querySelector('#rate button[value="4"]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth; })()`) {
+		t.Error("after the reveal the rating buttons are off screen")
+	}
+	if eval[bool](t, ctx, `[...document.querySelectorAll("kbd")].some(k => k.getClientRects().length > 0)`) {
+		t.Error("keyboard hints show on a touch screen")
+	}
+	if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the review page is %.0f px wide in a 390 px window", w)
+	}
+}

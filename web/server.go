@@ -232,6 +232,19 @@ func (s *Server) routes() {
 	s.e.GET("/export.csv", s.exportCSV, s.needUser)
 	s.e.POST("/import", s.importProgress, s.needUser)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
+
+	// Browsers ask for /favicon.ico whatever the page links; answer with the icon.
+	s.e.GET("/favicon.ico", func(c echo.Context) error {
+		return c.Redirect(http.StatusMovedPermanently, s.assets.url("favicon.svg"))
+	})
+
+	// A form's action is not a page: opening one (a bookmark, a reload of an old
+	// address, a typed URL) goes to the page the form is on instead of answering 405.
+	for action, page := range map[string]string{
+		"/import": "/settings#h-import", "/review/undo": "/review", "/logout": "/account", "/logout/everywhere": "/account",
+	} {
+		s.e.GET(action, func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, page) })
+	}
 }
 
 func (s *Server) health(c echo.Context) error {

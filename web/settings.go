@@ -47,12 +47,14 @@ func retentionText(r float64) string {
 	return strconv.FormatFloat(r, 'f', -1, 64)
 }
 
-// settings parses the form. Only the syntax is checked here; ranges are store's.
-func (f settingsForm) settings() (store.Settings, string, error) {
+// settings parses the form and returns the settings with every problem, syntax and
+// range, by field name: a form shows them all at once, each next to its field.
+func (f settingsForm) settings() (store.Settings, map[string]string) {
 	var st store.Settings
+	bad := map[string]string{}
 	var err error
 	if st.DesiredRetention, err = strconv.ParseFloat(strings.TrimSpace(f.DesiredRetention), 64); err != nil {
-		return st, "desired_retention", prep.Errorf(prep.Invalid, "settings", "desired retention must be a number such as 0.9")
+		bad["desired_retention"] = "desired retention must be a number such as 0.9"
 	}
 	ints := []struct {
 		field, name, text string
@@ -64,38 +66,21 @@ func (f settingsForm) settings() (store.Settings, string, error) {
 	}
 	for _, in := range ints {
 		if *in.dst, err = strconv.Atoi(strings.TrimSpace(in.text)); err != nil {
-			return st, in.field, prep.Errorf(prep.Invalid, "settings", "%s must be a whole number", in.name)
+			bad[in.field] = in.name + " must be a whole number"
 		}
 	}
 	st.TimeZone = strings.TrimSpace(f.TimeZone)
-	return st, "", nil
-}
-
-// badSetting names the field of st that store rejects, by validating each field alone
-// over the defaults, so the form can point at it without repeating store's rules.
-func badSetting(st store.Settings) string {
-	for _, f := range []struct {
-		name string
-		set  func(*store.Settings)
-	}{
-		{"desired_retention", func(d *store.Settings) { d.DesiredRetention = st.DesiredRetention }},
-		{"new_per_day", func(d *store.Settings) { d.NewPerDay = st.NewPerDay }},
-		{"rollover_hour", func(d *store.Settings) { d.RolloverHour = st.RolloverHour }},
-		{"max_interval_days", func(d *store.Settings) { d.MaxIntervalDays = st.MaxIntervalDays }},
-		{"time_zone", func(d *store.Settings) { d.TimeZone = st.TimeZone }},
-	} {
-		d := store.DefaultSettings()
-		f.set(&d)
-		if d.Validate() != nil {
-			return f.name
+	for field, msg := range st.Problems() {
+		if _, ok := bad[field]; !ok { // a value that did not parse has its syntax problem
+			bad[field] = msg
 		}
 	}
-	return ""
+	return st, bad
 }
 
-// renderSettings shows the settings form holding form, with msg, if any, naming what
-// is wrong with the field bad.
-func (s *Server) renderSettings(c echo.Context, status int, form settingsForm, bad, msg string) error {
+// renderSettings shows the settings form holding form, with what is wrong with each
+// field in bad (by field name), if anything.
+func (s *Server) renderSettings(c echo.Context, status int, form settingsForm, bad map[string]string) error {
 	u, _ := currentUser(c)
 	st, err := s.store.Settings(c.Request().Context(), u.ID)
 	if err != nil {
@@ -106,8 +91,8 @@ func (s *Server) renderSettings(c echo.Context, status int, form settingsForm, b
 		"Title":         "Settings",
 		"Form":          form,
 		"Bad":           bad,
-		"Error":         msg,
-		"Saved":         c.QueryParam("saved") == "1" && msg == "",
+		"Problems":      orderedProblems(bad),
+		"Saved":         c.QueryParam("saved") == "1" && len(bad) == 0,
 		"Zones":         commonZones,
 		"ZoneNow":       now.Format("15:04 (Mon 2 Jan)"),
 		"ZoneName":      st.TimeZone,
@@ -125,7 +110,7 @@ func (s *Server) settingsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderSettings(c, http.StatusOK, formOf(st), "", "")
+	return s.renderSettings(c, http.StatusOK, formOf(st), nil)
 }
 
 func (s *Server) saveSettings(c echo.Context) error {
@@ -137,19 +122,25 @@ func (s *Server) saveSettings(c echo.Context) error {
 		MaxIntervalDays:  c.FormValue("max_interval_days"),
 		TimeZone:         c.FormValue("time_zone"),
 	}
-	st, bad, err := form.settings()
-	if err == nil {
-		if err = s.store.SetSettings(c.Request().Context(), u.ID, st); err != nil {
-			bad = badSetting(st)
-		}
+	st, bad := form.settings()
+	if len(bad) > 0 {
+		return s.renderSettings(c, http.StatusBadRequest, form, bad)
 	}
-	if err != nil {
-		if prep.KindOf(err) == prep.Invalid {
-			return s.renderSettings(c, http.StatusBadRequest, form, bad, prep.Message(err))
-		}
+	if err := s.store.SetSettings(c.Request().Context(), u.ID, st); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/settings?saved=1")
+}
+
+// orderedProblems lists the problems in the form's field order, for the summary.
+func orderedProblems(bad map[string]string) []string {
+	var out []string
+	for _, f := range store.SettingFields {
+		if msg, ok := bad[f]; ok {
+			out = append(out, msg)
+		}
+	}
+	return out
 }
 
 // settingsBody is the JSON shape of the settings.

@@ -7,6 +7,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"slices"
 	"testing"
 
 	"prep/store"
@@ -62,20 +63,25 @@ func TestSettingsForm(t *testing.T) {
 	invalid := []scenario{
 		post("retention too low", settingsPost(token, "0.5", "15", "3", "365", "UTC"), 400,
 			"desired retention must be between 0.70 and 0.99", `value="0.5"`, `value="15"`, `value="365"`,
-			`id="desired_retention" name="desired_retention"`, `aria-describedby="hint-retention settings-error" aria-invalid="true" autofocus`),
+			`id="desired_retention" name="desired_retention"`, `aria-describedby="hint-retention err-desired_retention" aria-invalid="true"`),
 		post("retention not a number", settingsPost(token, "ninety", "15", "3", "365", "UTC"), 400,
 			"desired retention must be a number", `value="ninety"`),
 		post("new per day negative", settingsPost(token, "0.85", "-1", "3", "365", "UTC"), 400,
-			"new cards per day must be between 0 and 9999", `value="-1"`, `value="0.85"`, `aria-describedby="hint-new settings-error" aria-invalid="true"`),
+			"new cards per day must be between 0 and 9999", `value="-1"`, `value="0.85"`, `aria-describedby="hint-new err-new_per_day" aria-invalid="true"`),
 		post("hour 24", settingsPost(token, "0.85", "15", "24", "365", "UTC"), 400,
-			"day rollover hour must be between 0 and 23", `value="24"`, `aria-describedby="hint-hour settings-error" aria-invalid="true"`),
+			"day rollover hour must be between 0 and 23", `value="24"`, `aria-describedby="hint-hour err-rollover_hour" aria-invalid="true"`),
 		post("hour not whole", settingsPost(token, "0.85", "15", "3.5", "365", "UTC"), 400,
 			"day rollover hour must be a whole number", `value="3.5"`),
 		post("interval zero", settingsPost(token, "0.85", "15", "3", "0", "UTC"), 400,
-			"maximum interval must be between 1 and 36500 days", `aria-describedby="hint-max settings-error" aria-invalid="true"`),
+			"maximum interval must be between 1 and 36500 days", `aria-describedby="hint-max err-max_interval_days" aria-invalid="true"`),
 		post("unknown zone", settingsPost(token, "0.85", "15", "3", "365", "Mars/Base"), 400,
-			"unknown time zone &#34;Mars/Base&#34;", `value="Mars/Base"`, `aria-describedby="hint-zone settings-error" aria-invalid="true"`),
+			"unknown time zone &#34;Mars/Base&#34;", `value="Mars/Base"`, `aria-describedby="hint-zone err-time_zone" aria-invalid="true"`),
 		post("empty zone", settingsPost(token, "0.85", "15", "3", "365", " "), 400, "time zone is empty"),
+		post("every field wrong at once", settingsPost(token, "2", "x", "24", "0", "Mars/Base"), 400,
+			"fix the 5 fields marked below", `id="err-desired_retention">desired retention must be between`,
+			`id="err-new_per_day">new cards per day must be a whole number`, `id="err-rollover_hour">day rollover hour must be between 0 and 23`,
+			`id="err-max_interval_days">maximum interval must be between`, `id="err-time_zone">unknown time zone`,
+			`value="2"`, `value="x"`, `value="24"`, `value="0"`, `value="Mars/Base"`),
 	}
 	for _, sc := range invalid {
 		t.Run(sc.name, func(t *testing.T) {
@@ -177,26 +183,33 @@ func TestSettingsAPI(t *testing.T) {
 	}
 }
 
-func TestBadSetting(t *testing.T) {
+func TestSettingsProblems(t *testing.T) {
 	ok := store.DefaultSettings()
 	tests := []struct {
 		name string
 		edit func(*store.Settings)
-		want string
+		want []string
 	}{
-		{"all fine", func(*store.Settings) {}, ""},
-		{"retention", func(s *store.Settings) { s.DesiredRetention = 1 }, "desired_retention"},
-		{"per day", func(s *store.Settings) { s.NewPerDay = 10000 }, "new_per_day"},
-		{"hour", func(s *store.Settings) { s.RolloverHour = -1 }, "rollover_hour"},
-		{"interval", func(s *store.Settings) { s.MaxIntervalDays = 36501 }, "max_interval_days"},
-		{"zone", func(s *store.Settings) { s.TimeZone = "Nowhere/Land" }, "time_zone"},
+		{"all fine", func(*store.Settings) {}, nil},
+		{"retention", func(s *store.Settings) { s.DesiredRetention = 1 }, []string{"desired_retention"}},
+		{"per day", func(s *store.Settings) { s.NewPerDay = 10000 }, []string{"new_per_day"}},
+		{"hour", func(s *store.Settings) { s.RolloverHour = -1 }, []string{"rollover_hour"}},
+		{"interval", func(s *store.Settings) { s.MaxIntervalDays = 36501 }, []string{"max_interval_days"}},
+		{"zone", func(s *store.Settings) { s.TimeZone = "Nowhere/Land" }, []string{"time_zone"}},
+		{"two at once", func(s *store.Settings) { s.RolloverHour, s.TimeZone = 30, "" }, []string{"rollover_hour", "time_zone"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := ok
 			tt.edit(&s)
-			if got := badSetting(s); got != tt.want {
-				t.Errorf("badSetting = %q, want %q", got, tt.want)
+			var got []string
+			for _, f := range store.SettingFields {
+				if _, bad := s.Problems()[f]; bad {
+					got = append(got, f)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Problems names %v, want %v", got, tt.want)
 			}
 		})
 	}

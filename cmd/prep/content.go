@@ -32,8 +32,17 @@ printed as path:line: what is wrong (how to fix), all at once. Exit status 1 if 
 				fmt.Fprintf(env.Stderr, "%d problem(s)\n", strings.Count(report, "\n")+1)
 				return exitError{1}
 			}
-			fmt.Fprintf(env.Stdout, "ok: %d cards in %d topics, %d case studies, %d labs\n", len(lib.Cards()), len(lib.Topics()), len(lib.Cases()), len(set.All()))
+			fmt.Fprintf(env.Stdout, "ok: %s in %s, %s, %s\n", plural(len(lib.Cards()), "card", "cards"), plural(len(lib.Topics()), "topic", "topics"),
+				plural(len(lib.Cases()), "case study", "case studies"), plural(len(set.All()), "lab", "labs"))
 			return nil
 		}
 	},
+}
+
+// plural writes n with the noun in the right number: "1 case study", "2 case studies".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

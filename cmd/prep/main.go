@@ -84,14 +84,16 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		return 2
 	}
 	fs := flag.NewFlagSet("prep "+name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() { printHelp(env.Stderr, cmd, fs) }
+	fs.SetOutput(io.Discard) // a bad flag gets one line below, not the whole help
+	fs.Usage = func() {}
 	run := cmd.setup(fs, env)
 	args, err := interspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			printHelp(env.Stdout, cmd, fs)
 			return 0
 		}
+		fmt.Fprintf(env.Stderr, "prep %s: %s; see prep help %s\n", name, flagProblem(err), name)
 		return 2
 	}
 	err = run(ctx, args)
@@ -130,6 +132,18 @@ func interspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		pos, args = append(pos, args[0]), args[1:]
 	}
+}
+
+// flagProblem words the flag package's parse errors as prep's messages.
+func flagProblem(err error) string {
+	msg := err.Error()
+	if f, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return "unknown flag " + f
+	}
+	if f, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return "flag " + f + " needs a value"
+	}
+	return msg
 }
 
 func find(name string) *command {

@@ -33,6 +33,9 @@ are tolerated. --advanced takes bleve query-string syntax (title:cache +kind:inc
 				return usageErrorf(env, "usage: prep search [FLAGS] QUERY")
 			}
 			q.Text = strings.Join(args, " ")
+			if strings.TrimSpace(q.Text) == "" {
+				return usageErrorf(env, "prep search: the query is empty; give the words to look for, as in: prep search circuit breaker")
+			}
 			lib, _, err := loadKnowledge(cfg.content, cfg.labs)
 			if err != nil {
 				return err
