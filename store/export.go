@@ -18,7 +18,7 @@ import (
 // The progress file format written by Export and read by Import.
 const (
 	ExportFormat  = "prep-progress"
-	ExportVersion = 1
+	ExportVersion = 2
 )
 
 // The JSON shapes of the progress file. Times are RFC 3339 in UTC to the millisecond;
@@ -39,6 +39,8 @@ type (
 		RolloverHour     int     `json:"rollover_hour"`
 		MaxIntervalDays  int     `json:"max_interval_days"`
 		TimeZone         string  `json:"time_zone"`
+		ReviewsPerDay    *int    `json:"reviews_per_day,omitempty"` // version 2
+		NewOrder         string  `json:"new_order,omitempty"`       // version 2
 	}
 	exportCard struct {
 		State         string  `json:"state"`
@@ -129,7 +131,7 @@ func export(ctx context.Context, tx *sql.Tx, userID int64, w io.Writer) error {
 		Version    int             `json:"version"`
 		ExportedAt time.Time       `json:"exported_at"`
 		Settings   *exportSettings `json:"settings"`
-	}{ExportFormat, ExportVersion, truncMS(time.Now()), &exportSettings{s.DesiredRetention, s.NewPerDay, s.RolloverHour, s.MaxIntervalDays, s.TimeZone}})
+	}{ExportFormat, ExportVersion, truncMS(time.Now()), exportSettingsOf(s)})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -18,7 +19,7 @@ import (
 func progress(t *testing.T, db *DB) {
 	t.Helper()
 	ctx := context.Background()
-	s := Settings{DesiredRetention: 0.87, NewPerDay: 7, RolloverHour: 3, MaxIntervalDays: 400, TimeZone: "Europe/Berlin"}
+	s := Settings{DesiredRetention: 0.87, NewPerDay: 7, RolloverHour: 3, MaxIntervalDays: 400, TimeZone: "Europe/Berlin", ReviewsPerDay: 120, NewOrder: "random"}
 	if err := db.SetSettings(ctx, LocalUserID, s); err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +145,8 @@ func TestImportValidation(t *testing.T) {
 		{"not JSON", "{states: 1}", "not valid JSON at byte 2"},
 		{"trailing data", valid + "{}", "after the JSON object"},
 		{"wrong format", edit(func(d map[string]any) { d["format"] = "anki" }), `format: "anki"`},
-		{"newer version", edit(func(d map[string]any) { d["version"] = 2 }), "version: 2"},
+		{"newer version", edit(func(d map[string]any) { d["version"] = ExportVersion + 1 }), fmt.Sprintf("version: %d", ExportVersion+1)},
+		{"bad new-card order", edit(func(d map[string]any) { d["settings"].(map[string]any)["new_order"] = "alphabetical" }), `settings.new_order: new-card order "alphabetical"`},
 		{"unknown field", edit(func(d map[string]any) { d["extra"] = 1 }), `unknown field "extra"`},
 		{"unknown field in an element", edit(func(d map[string]any) { elem(d, "attempts", 1)["score"] = 1 }), `attempts[1]: unknown field "score"`},
 		{"bad time", edit(func(d map[string]any) { elem(d, "reviews", 5)["reviewed_at"] = "yesterday" }), `reviews[5].reviewed_at: "yesterday" is not an RFC 3339 time`},
@@ -211,5 +213,20 @@ func TestExportCSV(t *testing.T) {
 	want := []string{"2026-05-01T12:00:00.000Z", "cap-theorem", "3", "5000", "new", "2026-05-01T12:00:00.000Z"}
 	if !reflect.DeepEqual(first[:len(want)], want) {
 		t.Errorf("first row %v, want it to start %v", first, want)
+	}
+}
+
+// TestImportVersion1: a file from before the daily review limit and the new-card order
+// imports with their defaults.
+func TestImportVersion1(t *testing.T) {
+	old := `{"format":"prep-progress","version":1,"settings":{"desired_retention":0.8,"new_per_day":3,"rollover_hour":2,"max_interval_days":90,"time_zone":"UTC"},"states":[],"reviews":[],"attempts":[]}`
+	db := openTest(t)
+	if err := db.Import(context.Background(), LocalUserID, strings.NewReader(old)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Settings(context.Background(), LocalUserID)
+	want := Settings{DesiredRetention: 0.8, NewPerDay: 3, RolloverHour: 2, MaxIntervalDays: 90, TimeZone: "UTC", ReviewsPerDay: DefaultReviewsPerDay, NewOrder: DefaultNewOrder}
+	if err != nil || got != want {
+		t.Errorf("settings after importing a version 1 file: %+v, %v; want %+v", got, err, want)
 	}
 }

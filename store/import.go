@@ -170,7 +170,7 @@ func (doc *exportDoc) check() (*importData, error) {
 	}
 	in := &importData{states: map[string]fsrs.Card{}}
 	if es := doc.Settings; es != nil {
-		s := Settings{es.DesiredRetention, es.NewPerDay, es.RolloverHour, es.MaxIntervalDays, es.TimeZone}
+		s := es.settings()
 		if field, msg := s.problem(); msg != "" {
 			return nil, fmt.Errorf("settings.%s: %s", field, msg)
 		}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"prep"
@@ -22,7 +24,14 @@ const (
 	MaxIntervalDays         = 36500
 	DefaultMaxIntervalDays  = MaxIntervalDays
 	DefaultTimeZone         = "Local"
+	MaxReviewsPerDay        = 9999
+	DefaultReviewsPerDay    = 200
+	DefaultNewOrder         = "file"
 )
+
+// NewOrders are the orders new cards may come in: the deck's own (file) order, shuffled
+// (differently each day, the same all day), or by level from junior to staff.
+var NewOrders = []string{"file", "random", "level"}
 
 // Settings are a user's review settings.
 type Settings struct {
@@ -38,6 +47,11 @@ type Settings struct {
 	// TimeZone is an IANA zone name, "UTC" or "Local" (the server's zone); it decides
 	// where study days begin.
 	TimeZone string
+	// ReviewsPerDay caps the reviews of rated cards a day's queue may hold (0–9999; new
+	// cards have their own limit).
+	ReviewsPerDay int
+	// NewOrder is the order new cards are introduced in: one of NewOrders.
+	NewOrder string
 }
 
 // DefaultSettings returns the settings of a user who never changed them.
@@ -48,11 +62,13 @@ func DefaultSettings() Settings {
 		RolloverHour:     DefaultRolloverHour,
 		MaxIntervalDays:  DefaultMaxIntervalDays,
 		TimeZone:         DefaultTimeZone,
+		ReviewsPerDay:    DefaultReviewsPerDay,
+		NewOrder:         DefaultNewOrder,
 	}
 }
 
 // SettingFields are the JSON names of the settings, in the order forms show them.
-var SettingFields = []string{"desired_retention", "new_per_day", "rollover_hour", "max_interval_days", "time_zone"}
+var SettingFields = []string{"desired_retention", "new_per_day", "reviews_per_day", "new_order", "rollover_hour", "max_interval_days", "time_zone"}
 
 // Validate returns an Invalid error naming the first setting out of range, or nil.
 func (s Settings) Validate() error {
@@ -84,6 +100,12 @@ func (s Settings) Problems() map[string]string {
 	}
 	if s.NewPerDay < 0 || s.NewPerDay > MaxNewPerDay {
 		ps["new_per_day"] = fmt.Sprintf("new cards per day must be between 0 and %d", MaxNewPerDay)
+	}
+	if s.ReviewsPerDay < 0 || s.ReviewsPerDay > MaxReviewsPerDay {
+		ps["reviews_per_day"] = fmt.Sprintf("reviews per day must be between 0 and %d", MaxReviewsPerDay)
+	}
+	if !slices.Contains(NewOrders, s.NewOrder) {
+		ps["new_order"] = fmt.Sprintf("new-card order %q is not one of %s", s.NewOrder, strings.Join(NewOrders, ", "))
 	}
 	if s.RolloverHour < 0 || s.RolloverHour > 23 {
 		ps["rollover_hour"] = "day rollover hour must be between 0 and 23"
@@ -126,9 +148,9 @@ func (db *DB) Settings(ctx context.Context, userID int64) (Settings, error) {
 
 func loadSettings(ctx context.Context, q queryer, userID int64) (Settings, error) {
 	var s Settings
-	err := q.QueryRowContext(ctx, `SELECT desired_retention, new_per_day, rollover_hour, max_interval_days, time_zone
-		FROM settings WHERE user_id = ?`, userID).
-		Scan(&s.DesiredRetention, &s.NewPerDay, &s.RolloverHour, &s.MaxIntervalDays, &s.TimeZone)
+	err := q.QueryRowContext(ctx, `SELECT desired_retention, new_per_day, rollover_hour, max_interval_days, time_zone,
+		reviews_per_day, new_order FROM settings WHERE user_id = ?`, userID).
+		Scan(&s.DesiredRetention, &s.NewPerDay, &s.RolloverHour, &s.MaxIntervalDays, &s.TimeZone, &s.ReviewsPerDay, &s.NewOrder)
 	if errors.Is(err, sql.ErrNoRows) {
 		return DefaultSettings(), nil
 	}
@@ -151,11 +173,31 @@ func (db *DB) SetSettings(ctx context.Context, userID int64, s Settings) error {
 }
 
 func saveSettings(ctx context.Context, tx *wtx, userID int64, s Settings) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO settings (user_id, desired_retention, new_per_day, rollover_hour, max_interval_days, time_zone)
-		VALUES (?, ?, ?, ?, ?, ?)
+	_, err := tx.ExecContext(ctx, `INSERT INTO settings (user_id, desired_retention, new_per_day, rollover_hour, max_interval_days, time_zone,
+			reviews_per_day, new_order)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET desired_retention = excluded.desired_retention,
 			new_per_day = excluded.new_per_day, rollover_hour = excluded.rollover_hour,
-			max_interval_days = excluded.max_interval_days, time_zone = excluded.time_zone`,
-		userID, s.DesiredRetention, s.NewPerDay, s.RolloverHour, s.MaxIntervalDays, s.TimeZone)
+			max_interval_days = excluded.max_interval_days, time_zone = excluded.time_zone,
+			reviews_per_day = excluded.reviews_per_day, new_order = excluded.new_order`,
+		userID, s.DesiredRetention, s.NewPerDay, s.RolloverHour, s.MaxIntervalDays, s.TimeZone, s.ReviewsPerDay, s.NewOrder)
 	return err
+}
+
+// exportSettingsOf is s as a progress file writes it.
+func exportSettingsOf(s Settings) *exportSettings {
+	rpd := s.ReviewsPerDay
+	return &exportSettings{s.DesiredRetention, s.NewPerDay, s.RolloverHour, s.MaxIntervalDays, s.TimeZone, &rpd, s.NewOrder}
+}
+
+// settings is the file's settings; what a version 1 file lacks keeps its default.
+func (es *exportSettings) settings() Settings {
+	s := Settings{es.DesiredRetention, es.NewPerDay, es.RolloverHour, es.MaxIntervalDays, es.TimeZone, DefaultReviewsPerDay, es.NewOrder}
+	if es.ReviewsPerDay != nil {
+		s.ReviewsPerDay = *es.ReviewsPerDay
+	}
+	if s.NewOrder == "" {
+		s.NewOrder = DefaultNewOrder
+	}
+	return s
 }

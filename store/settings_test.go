@@ -16,7 +16,7 @@ func TestSettings(t *testing.T) {
 	if err != nil || got != DefaultSettings() {
 		t.Fatalf("Settings of a new user = %+v, %v; want the defaults", got, err)
 	}
-	valid := Settings{DesiredRetention: 0.85, NewPerDay: 5, RolloverHour: 0, MaxIntervalDays: 365, TimeZone: "Europe/Berlin"}
+	valid := Settings{DesiredRetention: 0.85, NewPerDay: 5, RolloverHour: 0, MaxIntervalDays: 365, TimeZone: "Europe/Berlin", ReviewsPerDay: 50, NewOrder: "level"}
 	with := func(f func(*Settings)) Settings { s := valid; f(&s); return s }
 	tests := []struct {
 		name string
@@ -40,6 +40,11 @@ func TestSettings(t *testing.T) {
 		{"zone Local", with(func(s *Settings) { s.TimeZone = "Local" }), ""},
 		{"zone empty", with(func(s *Settings) { s.TimeZone = "" }), prep.Invalid},
 		{"zone unknown", with(func(s *Settings) { s.TimeZone = "Mars/Olympus_Mons" }), prep.Invalid},
+		{"no reviews", with(func(s *Settings) { s.ReviewsPerDay = 0 }), ""},
+		{"too many reviews", with(func(s *Settings) { s.ReviewsPerDay = 10000 }), prep.Invalid},
+		{"random order", with(func(s *Settings) { s.NewOrder = "random" }), ""},
+		{"unknown order", with(func(s *Settings) { s.NewOrder = "alphabetical" }), prep.Invalid},
+		{"no order", with(func(s *Settings) { s.NewOrder = "" }), prep.Invalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
