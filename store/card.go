@@ -132,13 +132,22 @@ func (db *DB) Due(ctx context.Context, userID int64, now time.Time) ([]string, e
 	return ids, prep.Wrap(op, rows.Err())
 }
 
-// NewToday returns how many cards the user rated for the first time since dayStart (see
-// DayStart): the new cards already introduced today.
-func (db *DB) NewToday(ctx context.Context, userID int64, dayStart time.Time) (int, error) {
-	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT count(DISTINCT card_id) FROM review_log
-		WHERE user_id = ? AND reviewed_at >= ? AND before_state = ?`, userID, toMS(dayStart), int64(fsrs.StateNew)).Scan(&n)
-	return n, prep.Wrap("store.NewToday", err)
+// DayCounts are what a user has done since the start of a study day: the limits of
+// the day's queue are counted against them.
+type DayCounts struct {
+	New     int // cards rated for the first time: the new cards introduced
+	Reviews int // cards rated while in the Review state: graduated cards reviewed
+}
+
+// Today returns the user's DayCounts since dayStart (see DayStart). A card counts once
+// however often it was rated.
+func (db *DB) Today(ctx context.Context, userID int64, dayStart time.Time) (DayCounts, error) {
+	var n DayCounts
+	err := db.read.QueryRowContext(ctx, `SELECT count(DISTINCT CASE WHEN before_state = ? THEN card_id END),
+		count(DISTINCT CASE WHEN before_state = ? THEN card_id END)
+		FROM review_log WHERE user_id = ? AND reviewed_at >= ?`, int64(fsrs.StateNew), int64(fsrs.Review), userID, toMS(dayStart)).
+		Scan(&n.New, &n.Reviews)
+	return n, prep.Wrap("store.Today", err)
 }
 
 // cardSeed is the fuzz seed of a user's card: stable, so a retried or previewed rating

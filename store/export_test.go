@@ -80,6 +80,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(gotAttempts, wantAttempts) {
 		t.Errorf("attempts after import:\n%+v\nwant\n%+v", gotAttempts, wantAttempts)
 	}
+	if got, want := must(dst.Settings(ctx, LocalUserID)), must(src.Settings(ctx, LocalUserID)); got != want || got.NewOrder != "random" {
+		t.Errorf("settings after import: %+v, want %+v", got, want)
+	}
 	if got, want := exportOf(t, dst, LocalUserID), data; !bytes.Equal(got, want) {
 		t.Errorf("re-export differs:\n%s\nwant\n%s", got, want)
 	}
@@ -229,4 +232,11 @@ func TestImportVersion1(t *testing.T) {
 	if err != nil || got != want {
 		t.Errorf("settings after importing a version 1 file: %+v, %v; want %+v", got, err, want)
 	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
+	"prep"
 	"prep/store/fsrs"
 )
 
@@ -61,18 +63,66 @@ func readLog(ctx context.Context, q queryer, userID int64, fn func(logEntry) err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var e logEntry
-		var elapsedMS int64
-		dest := []any{&e.CardID, msScan{&e.ReviewedAt}, &e.Rating, &elapsedMS, &e.HadState}
-		dest = append(dest, cardDest(&e.Before)...)
-		dest = append(dest, cardDest(&e.After)...)
-		if err := rows.Scan(dest...); err != nil {
+		e, err := scanLog(rows)
+		if err != nil {
 			return err
 		}
-		e.Elapsed = time.Duration(elapsedMS) * time.Millisecond
 		if err := fn(e); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
+}
+
+// scanLog reads a row of logColumns, beforeColumns and afterColumns.
+func scanLog(rows *sql.Rows) (logEntry, error) {
+	var e logEntry
+	var elapsedMS int64
+	dest := []any{&e.CardID, msScan{&e.ReviewedAt}, &e.Rating, &elapsedMS, &e.HadState}
+	dest = append(dest, cardDest(&e.Before)...)
+	dest = append(dest, cardDest(&e.After)...)
+	err := rows.Scan(dest...)
+	e.Elapsed = time.Duration(elapsedMS) * time.Millisecond
+	return e, err
+}
+
+// CardReview is one rating of a card: when, how, and the card's memory before and after.
+type CardReview struct {
+	ReviewedAt time.Time
+	Rating     fsrs.Rating
+	Elapsed    time.Duration // the time spent answering
+	Before     fsrs.Card     // a new card, due at ReviewedAt, for the first rating
+	After      fsrs.Card
+	// Retrievability is the recall probability FSRS predicted at ReviewedAt, under the
+	// user's present settings: 0 for the first rating.
+	Retrievability float64
+}
+
+// CardReviews returns every rating of the user's card, oldest first (Anki's card info).
+func (db *DB) CardReviews(ctx context.Context, userID int64, cardID string) ([]CardReview, error) {
+	const op = "store.CardReviews"
+	st, err := userSettings(ctx, db.read, op, userID)
+	if err != nil {
+		return nil, err
+	}
+	sched, err := st.scheduler()
+	if err != nil {
+		return nil, prep.Wrap(op, err)
+	}
+	rows, err := db.read.QueryContext(ctx, "SELECT "+logColumns+", "+beforeColumns+", "+afterColumns+
+		" FROM review_log WHERE user_id = ? AND card_id = ? ORDER BY id", userID, cardID)
+	if err != nil {
+		return nil, prep.Wrap(op, err)
+	}
+	defer rows.Close()
+	var out []CardReview
+	for rows.Next() {
+		e, err := scanLog(rows)
+		if err != nil {
+			return nil, prep.Wrap(op, err)
+		}
+		out = append(out, CardReview{ReviewedAt: e.ReviewedAt, Rating: e.Rating, Elapsed: e.Elapsed, Before: e.Before, After: e.After,
+			Retrievability: sched.Retrievability(e.Before, e.ReviewedAt)})
+	}
+	return out, prep.Wrap(op, rows.Err())
 }

@@ -26,18 +26,19 @@ type ReviewResult struct {
 	After      fsrs.Card
 }
 
-const userSettingsSQL = `SELECT s.desired_retention, s.new_per_day, s.rollover_hour, s.max_interval_days, s.time_zone
-	FROM users u LEFT JOIN settings s ON s.user_id = u.id WHERE u.id = ?`
+const userSettingsSQL = `SELECT s.desired_retention, s.new_per_day, s.rollover_hour, s.max_interval_days, s.time_zone,
+	s.reviews_per_day, s.new_order FROM users u LEFT JOIN settings s ON s.user_id = u.id WHERE u.id = ?`
 
 // userSettings returns the settings of an existing user, or a NotFound error.
 func userSettings(ctx context.Context, q queryer, op string, userID int64) (Settings, error) {
 	var (
 		retention            sql.NullFloat64
 		perDay, hour, maxIvl sql.NullInt64
-		zone                 sql.NullString
+		reviews              sql.NullInt64
+		zone, order          sql.NullString
 	)
 	err := q.QueryRowContext(ctx, userSettingsSQL, userID).
-		Scan(&retention, &perDay, &hour, &maxIvl, &zone)
+		Scan(&retention, &perDay, &hour, &maxIvl, &zone, &reviews, &order)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Settings{}, prep.Errorf(prep.NotFound, op, "no user with id %d", userID)
 	}
@@ -45,7 +46,7 @@ func userSettings(ctx context.Context, q queryer, op string, userID int64) (Sett
 		return DefaultSettings(), err
 	}
 	return Settings{DesiredRetention: retention.Float64, NewPerDay: int(perDay.Int64), RolloverHour: int(hour.Int64),
-		MaxIntervalDays: int(maxIvl.Int64), TimeZone: zone.String}, nil
+		MaxIntervalDays: int(maxIvl.Int64), TimeZone: zone.String, ReviewsPerDay: int(reviews.Int64), NewOrder: order.String}, nil
 }
 
 // Rate records the user's rating of a card at now, in one transaction: it reads the

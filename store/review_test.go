@@ -209,12 +209,12 @@ func TestDueAndNewToday(t *testing.T) {
 	rate(t, db, LocalUserID, "old-card", fsrs.Good, old.After.Due) // not a new card today
 
 	dayStart := DayStart(s, t0)
-	n, err := db.NewToday(ctx, LocalUserID, dayStart)
-	if err != nil || n != 3 {
-		t.Errorf("NewToday = %d, %v; want 3", n, err)
+	n, err := db.Today(ctx, LocalUserID, dayStart)
+	if err != nil || n != (DayCounts{New: 3}) {
+		t.Errorf("Today = %+v, %v; want 3 new, 0 reviews", n, err)
 	}
-	if n, _ := db.NewToday(ctx, LocalUserID, yesterday.Add(-time.Hour)); n != 4 {
-		t.Errorf("NewToday since yesterday = %d, want 4", n)
+	if n, _ := db.Today(ctx, LocalUserID, yesterday.Add(-time.Hour)); n.New != 4 {
+		t.Errorf("new cards since yesterday = %d, want 4", n.New)
 	}
 
 	// Due lists cards due at the given time, most overdue first.
@@ -242,5 +242,24 @@ func TestDueAndNewToday(t *testing.T) {
 	}
 	if ids, _ := db.Due(ctx, 77, latest); len(ids) != 0 {
 		t.Errorf("Due of an unknown user = %v", ids)
+	}
+}
+
+// TestTodayCountsReviews: a graduated card rated today counts once as a review, however
+// often it is rated; learning steps do not count.
+func TestTodayCountsReviews(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	first := rate(t, db, LocalUserID, "grad", fsrs.Good, t0)
+	second := rate(t, db, LocalUserID, "grad", fsrs.Good, first.After.Due)
+	if second.After.State != fsrs.Review {
+		t.Fatalf("two Goods left the card %s", second.After.State)
+	}
+	at := second.After.Due
+	lapse := rate(t, db, LocalUserID, "grad", fsrs.Again, at)    // a review of a graduated card
+	rate(t, db, LocalUserID, "grad", fsrs.Good, lapse.After.Due) // a relearning step
+	n, err := db.Today(ctx, LocalUserID, DayStart(DefaultSettings(), at))
+	if err != nil || n != (DayCounts{Reviews: 1}) {
+		t.Errorf("Today = %+v, %v; want 1 review, 0 new", n, err)
 	}
 }

@@ -139,8 +139,13 @@ func (s *Server) card(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	study, err := s.cardStudy(c, card)
+	if err != nil {
+		return err
+	}
 	data := map[string]any{"Title": card.Title, "Card": card, "Related": related, "TopicInfo": topic, "Labs": cardLabs,
-		"Reveal": c.QueryParam("reveal") != ""} // "Open the full answer" from review
+		"Reveal": c.QueryParam("reveal") != "", // "Open the full answer" from review
+		"Study":  study, "Aside": s.asideNotice(c), "Here": "/cards/" + card.ID}
 	if card.Case != "" {
 		cs, _ := s.lib.Case(card.Case)
 		data["Case"] = cs

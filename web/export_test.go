@@ -68,7 +68,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 			t.Errorf("%s: %q, want %q", h, got, v)
 		}
 	}
-	if resp.StatusCode != 200 || !bytes.HasPrefix(export, []byte(`{"format":"prep-progress","version":1,`)) {
+	if resp.StatusCode != 200 || !bytes.HasPrefix(export, []byte(`{"format":"prep-progress","version":2,`)) {
 		t.Fatalf("export: status %d\n%.300s", resp.StatusCode, export)
 	}
 

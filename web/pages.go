@@ -20,7 +20,7 @@ import (
 var templateFS embed.FS
 
 // pageNames lists every page template; New fails if one is missing.
-var pageNames = []string{"home", "topic", "card", "case", "search", "error", "login", "account", "review", "stats", "settings", "labs", "lab"}
+var pageNames = []string{"home", "topic", "card", "case", "search", "error", "login", "account", "review", "stats", "settings", "labs", "lab", "decks", "suspended"}
 
 // pages holds each page parsed together with the layout, once.
 type pages struct{ byName map[string]*template.Template }
@@ -41,6 +41,13 @@ func parsePages(as *assets) (*pages, error) {
 			return base + "?" + q.Encode()
 		},
 		"lower": strings.ToLower,
+		"dict": func(kv ...any) map[string]any { // passes several values to a partial
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return fmt.Sprintf("%d %s", n, one)

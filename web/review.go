@@ -1,139 +1,19 @@
 package web
 
 import (
-	"cmp"
 	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"prep"
-	"prep/content"
 	"prep/store"
 	"prep/store/fsrs"
 )
 
 // maxElapsed caps the answering time a client may report; store clamps it too.
 const maxElapsed = time.Hour
-
-// deck is a filter plus, optionally, a case study: the set of cards a review session
-// draws from.
-type deck struct {
-	filter
-	Case string
-}
-
-func (s *Server) parseDeck(c echo.Context) (deck, error) {
-	f, err := s.parseFilter(c)
-	if err != nil {
-		return deck{}, err
-	}
-	d := deck{filter: f, Case: c.FormValue("case")}
-	if d.Case != "" {
-		if _, ok := s.lib.Case(d.Case); !ok {
-			return d, prep.Errorf(prep.Invalid, "deck", "unknown case %q", d.Case)
-		}
-	}
-	return d, nil
-}
-
-func (d deck) match(c *content.Card) bool {
-	return d.filter.match(c) && (d.Case == "" || c.Case == d.Case)
-}
-
-// Params returns the deck as URL parameters, to carry it from card to card.
-func (d deck) Params() url.Values {
-	q := url.Values{}
-	for k, v := range map[string]string{"kind": d.Kind, "level": d.Level, "topic": d.Topic, "tag": d.Tag, "case": d.Case} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	return q
-}
-
-// cards returns the deck's cards in the order new ones are introduced: a case's own
-// order (rounds, then position in the round) for a case deck, library order otherwise.
-func (s *Server) deckCards(d deck) []*content.Card {
-	cs, ok := s.lib.Case(d.Case)
-	if !ok {
-		return s.lib.Cards()
-	}
-	var out []*content.Card
-	for _, r := range cs.Rounds {
-		for _, id := range r.Cards {
-			if card := s.lib.Card(id); card != nil {
-				out = append(out, card)
-			}
-		}
-	}
-	return out
-}
-
-// queue is where a user stands in a deck right now.
-type queue struct {
-	Next     *content.Card // nil when nothing is left for today
-	IsNew    bool
-	Due      int       // review cards due now, in the deck
-	NewLeft  int       // new cards still allowed today, in the deck
-	NewToday int       // new cards already started today (all decks)
-	Unseen   int       // cards of the deck never rated, whatever today's limit
-	NextDue  time.Time // when the deck's next rated card falls due; zero if none is waiting
-	Settings store.Settings
-}
-
-// queueFor builds the queue: due reviews first, oldest due first, then new cards in
-// the deck's order up to the daily limit. Cards that left the library are skipped.
-func (s *Server) queueFor(c echo.Context, userID int64, d deck, now time.Time) (queue, error) {
-	ctx := c.Request().Context()
-	st, err := s.store.Settings(ctx, userID)
-	if err != nil {
-		return queue{}, err
-	}
-	q := queue{Settings: st}
-	states, err := s.store.States(ctx, userID)
-	if err != nil {
-		return q, err
-	}
-	var due []string
-	for id, st := range states {
-		card := s.lib.Card(id)
-		switch {
-		case card == nil || !d.match(card):
-		case !st.Due.After(now):
-			due = append(due, id)
-		case q.NextDue.IsZero() || st.Due.Before(q.NextDue):
-			q.NextDue = st.Due
-		}
-	}
-	slices.SortFunc(due, func(a, b string) int { // the most overdue first
-		return cmp.Or(states[a].Due.Compare(states[b].Due), cmp.Compare(a, b))
-	})
-	if len(due) > 0 {
-		q.Next, q.Due = s.lib.Card(due[0]), len(due)
-	}
-	if q.NewToday, err = s.store.NewToday(ctx, userID, store.DayStart(st, now)); err != nil {
-		return q, err
-	}
-	allowed := max(0, st.NewPerDay-q.NewToday)
-	for _, card := range s.deckCards(d) {
-		if _, seen := states[card.ID]; seen || !d.match(card) {
-			continue
-		}
-		q.Unseen++
-		if q.NewLeft == allowed {
-			continue
-		}
-		if q.Next == nil {
-			q.Next, q.IsNew = card, true
-		}
-		q.NewLeft++
-	}
-	return q, nil
-}
 
 // ratingButton is one of Again/Hard/Good/Easy with the interval it would give.
 type ratingButton struct {
@@ -178,8 +58,11 @@ func (s *Server) reviewPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Title": "Review", "Queue": q, "Deck": d, "DeckQuery": d.Params().Encode(),
-		"Shown": now.UnixMilli(), "Undone": c.QueryParam("undone"), "Buttons": buttons}
+	data := map[string]any{"Title": "Review", "Queue": q, "Deck": d, "DeckQuery": d.Where().Encode(), "Here": "/review?" + d.Params().Encode(),
+		"Shown": now.UnixMilli(), "Undone": s.lib.Card(c.QueryParam("undone")), "Buttons": buttons, "Aside": s.asideNotice(c)}
+	if q.Next != nil {
+		data["SkipURL"] = "/review?" + d.skipping(q.Next.ID).Params().Encode()
+	}
 	if q.Next == nil && !q.NextDue.IsZero() {
 		data["NextDueIn"] = fsrs.FormatInterval(q.NextDue.Sub(now))
 		data["NextDueAt"] = q.NextDue.In(q.Settings.Location()).Format("Mon 2 Jan 15:04")

@@ -25,13 +25,15 @@ var commonZones = []string{
 // settingsForm is the settings as typed into the form, kept as text so that a rejected
 // value is shown back as the user wrote it.
 type settingsForm struct {
-	DesiredRetention, NewPerDay, RolloverHour, MaxIntervalDays, TimeZone string
+	DesiredRetention, NewPerDay, ReviewsPerDay, NewOrder, RolloverHour, MaxIntervalDays, TimeZone string
 }
 
 func formOf(st store.Settings) settingsForm {
 	return settingsForm{
 		DesiredRetention: retentionText(st.DesiredRetention),
 		NewPerDay:        strconv.Itoa(st.NewPerDay),
+		ReviewsPerDay:    strconv.Itoa(st.ReviewsPerDay),
+		NewOrder:         st.NewOrder,
 		RolloverHour:     strconv.Itoa(st.RolloverHour),
 		MaxIntervalDays:  strconv.Itoa(st.MaxIntervalDays),
 		TimeZone:         st.TimeZone,
@@ -61,6 +63,7 @@ func (f settingsForm) settings() (store.Settings, map[string]string) {
 		dst               *int
 	}{
 		{"new_per_day", "new cards per day", f.NewPerDay, &st.NewPerDay},
+		{"reviews_per_day", "reviews per day", f.ReviewsPerDay, &st.ReviewsPerDay},
 		{"rollover_hour", "day rollover hour", f.RolloverHour, &st.RolloverHour},
 		{"max_interval_days", "maximum interval", f.MaxIntervalDays, &st.MaxIntervalDays},
 	}
@@ -70,6 +73,7 @@ func (f settingsForm) settings() (store.Settings, map[string]string) {
 		}
 	}
 	st.TimeZone = strings.TrimSpace(f.TimeZone)
+	st.NewOrder = f.NewOrder
 	for field, msg := range st.Problems() {
 		if _, ok := bad[field]; !ok { // a value that did not parse has its syntax problem
 			bad[field] = msg
@@ -99,6 +103,8 @@ func (s *Server) renderSettings(c echo.Context, status int, form settingsForm, b
 		"MinRetention":  fmt.Sprintf("%.2f", store.MinDesiredRetention),
 		"MaxRetention":  fmt.Sprintf("%.2f", store.MaxDesiredRetention),
 		"MaxNewPerDay":  store.MaxNewPerDay,
+		"MaxReviews":    store.MaxReviewsPerDay,
+		"NewOrders":     store.NewOrders,
 		"MaxInterval":   store.MaxIntervalDays,
 		"MaxImportSize": maxImportSize >> 20,
 	})
@@ -118,6 +124,8 @@ func (s *Server) saveSettings(c echo.Context) error {
 	form := settingsForm{
 		DesiredRetention: c.FormValue("desired_retention"),
 		NewPerDay:        c.FormValue("new_per_day"),
+		ReviewsPerDay:    c.FormValue("reviews_per_day"),
+		NewOrder:         c.FormValue("new_order"),
 		RolloverHour:     c.FormValue("rollover_hour"),
 		MaxIntervalDays:  c.FormValue("max_interval_days"),
 		TimeZone:         c.FormValue("time_zone"),
@@ -150,10 +158,12 @@ type settingsBody struct {
 	RolloverHour     int     `json:"rollover_hour"`
 	MaxIntervalDays  int     `json:"max_interval_days"`
 	TimeZone         string  `json:"time_zone"`
+	ReviewsPerDay    int     `json:"reviews_per_day"`
+	NewOrder         string  `json:"new_order"`
 }
 
 func bodyOf(st store.Settings) settingsBody {
-	return settingsBody{st.DesiredRetention, st.NewPerDay, st.RolloverHour, st.MaxIntervalDays, st.TimeZone}
+	return settingsBody{st.DesiredRetention, st.NewPerDay, st.RolloverHour, st.MaxIntervalDays, st.TimeZone, st.ReviewsPerDay, st.NewOrder}
 }
 
 func (s *Server) apiSettings(c echo.Context) error {
@@ -179,7 +189,7 @@ func (s *Server) apiSaveSettings(c echo.Context) error {
 		return err
 	}
 	st = store.Settings{DesiredRetention: b.DesiredRetention, NewPerDay: b.NewPerDay, RolloverHour: b.RolloverHour,
-		MaxIntervalDays: b.MaxIntervalDays, TimeZone: b.TimeZone}
+		MaxIntervalDays: b.MaxIntervalDays, TimeZone: b.TimeZone, ReviewsPerDay: b.ReviewsPerDay, NewOrder: b.NewOrder}
 	if err := s.store.SetSettings(ctx, u.ID, st); err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func formClient(t *testing.T, env *testEnv) (*http.Client, string) {
 // settingsPost is a form body of the settings, with token as the CSRF token when set.
 func settingsPost(token string, retention, perDay, hour, maxIvl, zone string) string {
 	v := url.Values{"desired_retention": {retention}, "new_per_day": {perDay}, "rollover_hour": {hour},
-		"max_interval_days": {maxIvl}, "time_zone": {zone}}
+		"max_interval_days": {maxIvl}, "time_zone": {zone}, "reviews_per_day": {"150"}, "new_order": {"level"}}
 	if token != "" {
 		v.Set("_csrf", token)
 	}
@@ -104,7 +104,7 @@ func TestSettingsForm(t *testing.T) {
 	for _, sc := range valid {
 		t.Run(sc.name, func(t *testing.T) { sc.run(t, env.ts, client) })
 	}
-	want := store.Settings{DesiredRetention: 0.85, NewPerDay: 15, RolloverHour: 3, MaxIntervalDays: 365, TimeZone: "Europe/Berlin"}
+	want := store.Settings{DesiredRetention: 0.85, NewPerDay: 15, RolloverHour: 3, MaxIntervalDays: 365, TimeZone: "Europe/Berlin", ReviewsPerDay: 150, NewOrder: "level"}
 	if got, _ := env.store.Settings(context.Background(), store.LocalUserID); got != want {
 		t.Errorf("stored %+v, want %+v", got, want)
 	}
@@ -148,7 +148,7 @@ func TestSettingsAPI(t *testing.T) {
 	put := func(name, body string, status int, contains ...string) scenario {
 		return scenario{name: name, method: http.MethodPut, url: "/api/settings", body: body, header: jsonHeader, status: status, contains: contains}
 	}
-	defaults := `{"desired_retention":0.9,"new_per_day":20,"rollover_hour":4,"max_interval_days":36500,"time_zone":"Local"}`
+	defaults := `{"desired_retention":0.9,"new_per_day":20,"rollover_hour":4,"max_interval_days":36500,"time_zone":"Local","reviews_per_day":200,"new_order":"file"}`
 	invalid := []scenario{
 		put("retention too low", `{"desired_retention":0.5}`, 400, `{"error":{"kind":"invalid","message":"desired retention must be between 0.70 and 0.99"}}`),
 		put("new per day negative", `{"new_per_day":-1}`, 400, "new cards per day must be between 0 and 9999"),
@@ -171,9 +171,10 @@ func TestSettingsAPI(t *testing.T) {
 	valid := []scenario{
 		{name: "get defaults", url: "/api/settings", status: 200, contains: []string{defaults}},
 		put("partial update keeps the rest", `{"desired_retention":0.85,"time_zone":"Asia/Tokyo"}`, 200,
-			`{"desired_retention":0.85,"new_per_day":20,"rollover_hour":4,"max_interval_days":36500,"time_zone":"Asia/Tokyo"}`),
-		put("full update", `{"desired_retention":0.8,"new_per_day":0,"rollover_hour":0,"max_interval_days":30,"time_zone":"UTC"}`, 200,
-			`{"desired_retention":0.8,"new_per_day":0,"rollover_hour":0,"max_interval_days":30,"time_zone":"UTC"}`),
+			`{"desired_retention":0.85,"new_per_day":20,"rollover_hour":4,"max_interval_days":36500,"time_zone":"Asia/Tokyo","reviews_per_day":200,"new_order":"file"}`),
+		put("full update", `{"desired_retention":0.8,"new_per_day":0,"rollover_hour":0,"max_interval_days":30,"time_zone":"UTC","reviews_per_day":10,"new_order":"random"}`, 200,
+			`{"desired_retention":0.8,"new_per_day":0,"rollover_hour":0,"max_interval_days":30,"time_zone":"UTC","reviews_per_day":10,"new_order":"random"}`),
+		put("bad order", `{"new_order":"alphabetical"}`, 400, `new-card order \"alphabetical\" is not one of file, random, level`),
 		{name: "get after", url: "/api/settings", status: 200, contains: []string{`"max_interval_days":30,"time_zone":"UTC"`}},
 		{name: "put without JSON type needs a token", method: http.MethodPut, url: "/api/settings", body: `{}`, header: map[string]string{"Content-Type": "text/plain"}, status: 403,
 			contains: []string{`"kind":"forbidden"`}},

@@ -34,6 +34,25 @@
     countdown();
   }
 
+  // load fetches a review page and swaps it in, the address following.
+  function load(url) {
+    fetch(url, {headers: {"Accept": "text/html"}, credentials: "same-origin"})
+      .then(function (r) { return r.text().then(function (t) { return {r: r, t: t}; }); })
+      .then(function (x) {
+        var doc = new DOMParser().parseFromString(x.t, "text/html"), next = doc.querySelector("main");
+        if (!next) { window.location.href = url; return; }
+        swap(doc, next);
+        history.replaceState(null, "", x.r.url);
+      })
+      .catch(function () { window.location.href = url; });
+  }
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a#skip");
+    if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    load(a.href);
+  });
+
   // The end of a deck says when its next card falls due; at that time the page fetches
   // itself again and the card comes up without a reload.
   var timer = null, fetched = 0;
@@ -49,13 +68,7 @@
       if (left > 0) return;
       clearInterval(timer); timer = null;
       fetched = Date.now();
-      fetch(window.location.href, {headers: {"Accept": "text/html"}, credentials: "same-origin"})
-        .then(function (r) { return r.text(); })
-        .then(function (t) {
-          var doc = new DOMParser().parseFromString(t, "text/html"), next = doc.querySelector("main");
-          if (next) swap(doc, next); else window.location.reload();
-        })
-        .catch(function () { window.location.reload(); });
+      load(window.location.href);
     }
     tick();
     timer = setInterval(tick, 1000);
@@ -64,7 +77,7 @@
 
   document.addEventListener("submit", function (e) {
     var f = e.target;
-    if (f.id !== "rate" && f.id !== "undo") return;
+    if (f.id !== "rate" && f.id !== "undo" && f.id !== "bury" && f.id !== "suspend") return;
     e.preventDefault();
     post(f, e.submitter);
   });
@@ -78,8 +91,16 @@
     } else if (e.key === " ") {
       if (a && a.tagName === "DETAILS") {
         e.preventDefault();
-        a.open = !a.open;
+        var good = document.querySelector('#rate button[data-key="3"]');
+        if (a.open && good) post(document.getElementById("rate"), good); // as in Anki: space on the answer is Good
+        else a.open = !a.open;
       }
+    } else if (e.key === "-" || e.key === "@") {
+      var f = document.getElementById(e.key === "-" ? "bury" : "suspend");
+      if (f) { e.preventDefault(); post(f, null); }
+    } else if (e.key === "s") {
+      var skip = document.getElementById("skip");
+      if (skip) { e.preventDefault(); load(skip.href); }
     } else if (/^[1-4]$/.test(e.key)) {
       var rate = document.getElementById("rate");
       if (!rate || !a || !a.open) return; // rate only what you have seen the answer to
