@@ -14,11 +14,12 @@ import (
 
 // deckRow is one deck of the deck picker with what it holds for the user today.
 type deckRow struct {
-	Label string `json:"label"`
-	URL   string `json:"review_url"` // the review page of the deck
-	Due   int    `json:"due"`        // due now, within today's review limit
-	New   int    `json:"new"`        // new cards today's limit still allows
-	Cards int    `json:"cards"`      // cards in the deck
+	Label   string `json:"label"`
+	URL     string `json:"review_url"` // the review page of the deck
+	Due     int    `json:"due"`        // due now, within today's review limit
+	New     int    `json:"new"`        // new cards today's limit still allows
+	Cards   int    `json:"cards"`      // cards in the deck
+	AnkiURL string `json:"anki_url"`   // the deck as an Anki package
 }
 
 // deckGroup is one way of cutting the library into decks: by topic, case, kind, level
@@ -66,7 +67,7 @@ func (s *Server) deckGroups(c echo.Context, userID int64, now time.Time) ([]deck
 	}
 	reviewsLeft, newLeft := max(0, st.ReviewsPerDay-today.Reviews), max(0, st.NewPerDay-today.New)
 	row := func(label string, params url.Values, in func(*content.Card) bool) deckRow {
-		r := deckRow{Label: label, URL: "/review?" + params.Encode()}
+		r := deckRow{Label: label, URL: "/review?" + params.Encode(), AnkiURL: "/export.apkg?" + params.Encode()}
 		reviews := 0
 		for _, card := range s.lib.Cards() {
 			if !in(card) {

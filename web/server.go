@@ -237,6 +237,7 @@ func (s *Server) routes() {
 	api.PUT("/settings", s.apiSaveSettings, s.needUser)
 	s.e.GET("/export.json", s.exportJSON, s.needUser)
 	s.e.GET("/export.csv", s.exportCSV, s.needUser)
+	s.e.GET("/export.apkg", s.exportAnki)
 	s.e.POST("/import", s.importProgress, s.needUser)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 

@@ -1,9 +1,15 @@
 package web
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"database/sql"
+	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -130,7 +136,8 @@ func TestDeckPicker(t *testing.T) {
 			`href="/review?topic=databases">Review</a>`, `<th scope="row">Shop platform</th>`, `href="/review?case=shop"`,
 			`<th scope="row">incident</th>`, `<th scope="row">#retries</th>`, `href="/review?tag=retries"`,
 		}},
-		{name: "api", url: "/api/decks", status: 200, contains: []string{`"name":"Topics"`, `{"label":"Databases","review_url":"/review?topic=databases","due":1,"new":1,"cards":2}`}},
+		{name: "api", url: "/api/decks", status: 200, contains: []string{`"name":"Topics"`, `{"label":"Databases","review_url":"/review?topic=databases","due":1,"new":1,"cards":2,"anki_url":"/export.apkg?topic=databases"}`}},
+		{name: "anki link", url: "/decks", status: 200, contains: []string{`<a href="/export.apkg?topic=databases" download>Anki</a>`}},
 		{name: "topic page", url: "/topics/databases", status: 200, contains: []string{`href="/review?topic=databases">Review this topic</a>`}},
 		{name: "search page", url: "/search?q=breaker", status: 200, contains: []string{`href="/review?q=breaker">Review these</a>`}},
 		{name: "search deck", url: "/review?q=breaker", status: 200, contains: []string{`data-card="circuit-breaker"`, "1 new"}},
@@ -184,5 +191,50 @@ func TestBrowserSetAsideKeys(t *testing.T) {
 	}
 	if !eval[bool](t, ctx, `window.__samePage === true`) {
 		t.Error("a key reloaded the whole page")
+	}
+}
+
+// TestAnkiDownload: the export page's Anki package holds every card, a deck's only its
+// own, in one deck named after it.
+func TestAnkiDownload(t *testing.T) {
+	env := newTestEnv(t)
+	for _, tc := range []struct {
+		url, file string
+		notes     int
+	}{
+		{"/export.apkg", "prep.apkg", 5},
+		{"/export.apkg?topic=databases", "prep-databases.apkg", 2},
+	} {
+		resp, err := env.ts.Client().Get(env.ts.URL + tc.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Disposition") != `attachment; filename="`+tc.file+`"` {
+			t.Fatalf("%s: %d %q", tc.url, resp.StatusCode, resp.Header.Get("Content-Disposition"))
+		}
+		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatalf("%s: not a zip: %v", tc.url, err)
+		}
+		path := filepath.Join(t.TempDir(), "c.anki2")
+		for _, f := range zr.File {
+			if f.Name == "collection.anki2" {
+				rc, _ := f.Open()
+				data, _ := io.ReadAll(rc)
+				rc.Close()
+				os.WriteFile(path, data, 0o600)
+			}
+		}
+		db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM notes").Scan(&n); err != nil || n != tc.notes {
+			t.Errorf("%s: %d notes (%v), want %d", tc.url, n, err, tc.notes)
+		}
+		db.Close()
 	}
 }

@@ -114,14 +114,29 @@ var backupCmd = &command{
 var exportCmd = &command{
 	name:    "export",
 	usage:   "[FILE]",
-	summary: "export a user's progress and review log (JSON, or --csv for the log)",
-	help:    `"prep export [FILE]" writes the progress of --user (default: the offline user) to FILE or standard output.`,
+	summary: "export a user's progress and review log (JSON, or --csv for the log), or the cards for Anki (--apkg)",
+	help: `"prep export [FILE]" writes the progress of --user (default: the offline user) to FILE or standard output.
+"prep export --apkg FILE" writes the cards as an Anki package instead, one deck per topic; with
+--topic, --kind, --level, --tag or --case, only those cards, in one deck named after them.
+Importing a newer package into Anki updates its notes rather than adding copies.`,
 	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
 		var cfg config
-		cfg.register(fs, env, "data")
+		cfg.register(fs, env, "data", "content", "labs")
 		user := fs.String("user", "", "account name (default: the offline user)")
 		csv := fs.Bool("csv", false, "write the review log as CSV instead")
+		apkg := fs.String("apkg", "", "write the cards as an Anki package to this file")
+		var only cardFilter
+		only.register(fs)
 		return func(ctx context.Context, args []string) error {
+			if *apkg != "" {
+				if len(args) > 0 || *csv || *user != "" {
+					return usageErrorf(env, "usage: prep export --apkg FILE [--topic T] [--kind K] [--level L] [--tag T] [--case C]")
+				}
+				return exportAnki(ctx, cfg, only, *apkg, env)
+			}
+			if only.set() {
+				return usageErrorf(env, "--topic, --kind, --level, --tag and --case choose the cards of --apkg; progress exports are whole")
+			}
 			if len(args) > 1 {
 				return usageErrorf(env, "usage: prep export [--csv] [--user NAME] [FILE]")
 			}
