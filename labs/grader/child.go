@@ -73,7 +73,11 @@ func (g *Grader) run(ctx context.Context, job *labs.Job) (*labs.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return assemble(job, out), nil
+	res, problem := assemble(job, out)
+	if problem != "" {
+		g.cfg.Logger.Error("lab grading: untrustworthy worker report", "lab", job.Lab, "mode", job.Mode, "problem", problem)
+	}
+	return res, nil
 }
 
 // spawn runs one child to its end and collects what it left.
