@@ -50,11 +50,11 @@ var forgedVerdicts = []struct {
 	{"lru: Get returns a 12,500-field struct", "lru", func(t testing.TB, lab *labs.Lab) map[string]string {
 		return withSolution(t, lab, "lru.go", "func (c *Cache) Get(key int) (int, bool) {",
 			"func (c *Cache) Get(key int) (v "+hugeStruct(12500)+", ok bool) {\n\treturn\n}\n\nfunc (c *Cache) get(key int) (int, bool) {")
-	}, labs.Crash, "dropped"},
+	}, labs.CompileError, "truncated"},
 	{"token-bucket: Tokens returns a 12,500-field struct", "token-bucket", func(t testing.TB, lab *labs.Lab) map[string]string {
 		return withSolution(t, lab, "bucket.go", "func (b *Bucket) Tokens() float64 {",
 			"func (b *Bucket) Tokens() (v "+hugeStruct(12500)+") {\n\treturn\n}\n\nfunc (b *Bucket) tokensNow() float64 {")
-	}, labs.Crash, "dropped"},
+	}, labs.CompileError, "truncated"},
 }
 
 func TestForgedVerdicts(t *testing.T) {

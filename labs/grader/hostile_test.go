@@ -72,6 +72,7 @@ var hostile = []struct {
 	{"infinite loop", lruWith("", "\tfor {\n\t}", ""), labs.Timeout, "TestPutGet did not finish within 1s"},
 	{"infinite loop in init", lruWith("", "", "var x = spin()\n\nfunc spin() int {\n\tfor {\n\t}\n}\n"), labs.Timeout, "initialising your package"},
 	{"panic in init", lruWith("", "", "var boom = map[string]int(nil)\n\nfunc init() {\n\tboom[\"x\"] = 1\n}\n"), labs.Crash, "panic while initialising the package: assignment to entry in nil map\n\tat lru.go:46 (init)"},
+	{"panic in init with a 300 KB value", lruWith("\t\"strings\"", "", "func init() {\n\tpanic(strings.Repeat(\"\\x00\", 300000))\n}\n"), labs.Crash, "panic while initialising the package: \x00\x00"},
 	{"deadlock", lruWith("\t\"sync\"", "\tvar mu sync.Mutex\n\tmu.Lock()\n\tmu.Lock()", ""), labs.Timeout, "deadlock"},
 	{"panic in goroutine", lruWith("\t\"time\"", "\tgo func() {\n\t\tpanic(\"boom in goroutine\")\n\t}()\n\ttime.Sleep(50 * time.Millisecond)", ""), labs.Crash, "panic: boom in goroutine"},
 	{"time.AfterFunc panic", lruWith("\t\"time\"", "\ttime.AfterFunc(time.Millisecond, func() { panic(\"boom in timer\") })\n\ttime.Sleep(50 * time.Millisecond)", ""), labs.Crash, "panic: boom in timer"},
