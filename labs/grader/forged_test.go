@@ -55,6 +55,14 @@ var forgedVerdicts = []struct {
 		return withSolution(t, lab, "bucket.go", "func (b *Bucket) Tokens() float64 {",
 			"func (b *Bucket) Tokens() (v "+hugeStruct(12500)+") {\n\treturn\n}\n\nfunc (b *Bucket) tokensNow() float64 {")
 	}, labs.CompileError, "truncated"},
+	// A saga that loses the step's error (a new error in its place) fails tests. An extra file sorting after the helper file once replaced
+	// the helpers comparing errors, which the interpreter took as the last declaration.
+	{"saga: zzz.go redeclares the grader's helpers", "saga", func(t testing.TB, lab *labs.Lab) map[string]string {
+		files := wrongSaga(t, lab)
+		files["zzz.go"] = "package saga\n\nfunc _prep_erreq4(a, b error) bool { return true }\n\nfunc _prep_errorsIs10(err, target error) bool { return true }\n"
+		return files
+	}, labs.CompileError, "zzz.go:3:6: _prep_erreq4: names beginning with _prep_ are reserved"},
+	{"saga: the wrong saga alone", "saga", wrongSaga, labs.Failed, "10 of 19 tests failed"},
 }
 
 func TestForgedVerdicts(t *testing.T) {
@@ -79,4 +87,11 @@ func TestForgedVerdicts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// wrongSaga is the saga solution with the step's error lost: wrapped in a new error
+// without %w.
+func wrongSaga(t testing.TB, lab *labs.Lab) map[string]string {
+	files := withSolution(t, lab, "saga.go", "e := &Error{Step: failed, Err: cause}", "e := &Error{Step: failed, Err: fmt.Errorf(\"%v\", cause)}")
+	return files
 }

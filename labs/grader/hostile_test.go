@@ -95,6 +95,14 @@ var hostile = []struct {
 	{"import reflect", lruWith("\t\"reflect\"", "\t_ = reflect.TypeOf(0)", ""), labs.ForbiddenImport, `import "reflect" is not allowed`},
 	{"import runtime", lruWith("\t\"runtime\"", "\truntime.GC()", ""), labs.ForbiddenImport, `import "runtime" is not allowed`},
 	{"import yaegi stdlib", lruWith("\t\"github.com/traefik/yaegi/stdlib\"", "\t_ = stdlib.Symbols", ""), labs.ForbiddenImport, "is not allowed"},
+	// Names the grader generates are reserved, in every scope.
+	{"reserved name: package variable shadowing the runtime alias", lruWith("", "", "var _prep_rt = 1\n"), labs.CompileError, "lru.go:43:5: _prep_rt: names beginning with _prep_ are reserved"},
+	{"reserved name: local variable", lruWith("", "\t_prep_x := 1\n\t_ = _prep_x", ""), labs.CompileError, "lru.go:17:2: _prep_x: names beginning with _prep_ are reserved"},
+	{"reserved name: field", lruWith("", "", "type t struct{ _prep_f int }\n"), labs.CompileError, "_prep_f: names beginning with _prep_ are reserved"},
+	{"reserved name: method", lruWith("", "", "func (c *Cache) _prep_m() {}\n"), labs.CompileError, "_prep_m: names beginning with _prep_ are reserved"},
+	{"reserved name: label", lruWith("", "_prep_l:\n\tfor {\n\t\tbreak _prep_l\n\t}", ""), labs.CompileError, "_prep_l: names beginning with _prep_ are reserved"},
+	{"reserved name: import alias", lruWith("\t_prep_pkg0 \"errors\"", "\t_ = _prep_pkg0.New", ""), labs.CompileError, "lru.go:5:2: _prep_pkg0: names beginning with _prep_ are reserved"},
+	{"reserved name: calling a helper", lruWith("", "\t_ = _prep_erreq0", ""), labs.CompileError, "_prep_erreq0: names beginning with _prep_ are reserved"},
 	{"syntax error", lruWith("", "\tx := ", ""), labs.CompileError, "lru.go:"},
 	{"type error", lruWith("", "\tvar s string = 1\n\t_ = s", ""), labs.CompileError, "does not compile"},
 }

@@ -60,16 +60,16 @@ type pkgState struct {
 	yields bool
 }
 
-// prepare checks one package (syntax, package clause, imports, types, constructs the
-// interpreter would get wrong) and returns its files rewritten for the interpreter, by
-// name, with the helper file added; or the first kind of problem found, every instance
-// of it located.
+// prepare checks one package (syntax, package clause, names reserved for the grader,
+// imports, types, constructs the interpreter would get wrong) and returns its files
+// rewritten for the interpreter, by name, with the helper file added — the whole checked
+// again as one — or the first kind of problem found, every instance of it located.
 func prepare(im *importer, pkgName string, files []srcFile) (map[string]string, *loadError) {
-	p := &pkgState{name: pkgName, fset: token.NewFileSet(), files: files, roles: map[string]role{}}
-	for _, f := range files {
-		p.roles[f.name] = f.role
-	}
+	p := newPkgState(pkgName, files)
 	if err := p.parse(); err != nil {
+		return nil, err
+	}
+	if err := p.reserved(); err != nil {
 		return nil, err
 	}
 	if err := p.imports(); err != nil {
@@ -81,7 +81,22 @@ func prepare(im *importer, pkgName string, files []srcFile) (map[string]string, 
 	if err := p.unsupported(); err != nil {
 		return nil, err
 	}
-	return p.rewrite()
+	src, err := p.rewrite()
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkRewritten(im, src); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+func newPkgState(pkgName string, files []srcFile) *pkgState {
+	p := &pkgState{name: pkgName, fset: token.NewFileSet(), files: files, roles: map[string]role{}}
+	for _, f := range files {
+		p.roles[f.name] = f.role
+	}
+	return p
 }
 
 // diag locates msg at pos, hiding where it is in files the candidate may not see.

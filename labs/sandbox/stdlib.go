@@ -146,8 +146,8 @@ func newInterpreter(fsys fs.FS, stdout, stderr io.Writer) (*interp.Interpreter, 
 	return i, nil
 }
 
-// typeExports is what the type checker sees: the same tables, with testing, keyed by
-// "path/name".
+// typeExports is what the type checker sees: the same tables, with testing and the
+// grader's runtime, keyed by "path/name".
 func typeExports() interp.Exports {
 	out := interp.Exports{}
 	for k, v := range allowedExports() {
@@ -157,5 +157,8 @@ func typeExports() interp.Exports {
 		out[k] = v
 	}
 	out[labs.TestingImport+"/"+labs.TestingImport] = testingExports()
+	// The grader's runtime, for checking the rewritten package (checkRewritten); code
+	// cannot import it: it is not on the allow-list, which is checked first.
+	out[rtImport+"/rt"] = rtExports()
 	return out
 }
