@@ -59,6 +59,10 @@ func (c *Cache) Put(key, value int) {
 ` + decls
 }
 
+// compileBomb is 24 struct types, each holding two fields of the one before: 652
+// bytes whose type check is exponential.
+const compileBomb = "type B0 struct{ a, b int }\ntype B1 struct{ a, b B0 }\ntype B2 struct{ a, b B1 }\ntype B3 struct{ a, b B2 }\ntype B4 struct{ a, b B3 }\ntype B5 struct{ a, b B4 }\ntype B6 struct{ a, b B5 }\ntype B7 struct{ a, b B6 }\ntype B8 struct{ a, b B7 }\ntype B9 struct{ a, b B8 }\ntype B10 struct{ a, b B9 }\ntype B11 struct{ a, b B10 }\ntype B12 struct{ a, b B11 }\ntype B13 struct{ a, b B12 }\ntype B14 struct{ a, b B13 }\ntype B15 struct{ a, b B14 }\ntype B16 struct{ a, b B15 }\ntype B17 struct{ a, b B16 }\ntype B18 struct{ a, b B17 }\ntype B19 struct{ a, b B18 }\ntype B20 struct{ a, b B19 }\ntype B21 struct{ a, b B20 }\ntype B22 struct{ a, b B21 }\ntype B23 struct{ a, b B22 }\n"
+
 // hostile is the table of submissions that attack the grader. Each must get its own
 // verdict — with a message naming the cause and, where one was running, the test —
 // while the parent goes on grading others.
@@ -103,6 +107,7 @@ var hostile = []struct {
 	{"reserved name: label", lruWith("", "_prep_l:\n\tfor {\n\t\tbreak _prep_l\n\t}", ""), labs.CompileError, "_prep_l: names beginning with _prep_ are reserved"},
 	{"reserved name: import alias", lruWith("\t_prep_pkg0 \"errors\"", "\t_ = _prep_pkg0.New", ""), labs.CompileError, "lru.go:5:2: _prep_pkg0: names beginning with _prep_ are reserved"},
 	{"reserved name: calling a helper", lruWith("", "\t_ = _prep_erreq0", ""), labs.CompileError, "_prep_erreq0: names beginning with _prep_ are reserved"},
+	{"compile bomb: 24 struct types, each two of the previous", lruWith("", "", compileBomb), labs.Unsupported, "your code takes too long to compile"},
 	{"syntax error", lruWith("", "\tx := ", ""), labs.CompileError, "lru.go:"},
 	{"type error", lruWith("", "\tvar s string = 1\n\t_ = s", ""), labs.CompileError, "does not compile"},
 }

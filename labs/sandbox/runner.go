@@ -26,6 +26,7 @@ const watchdogEvery = 5 * time.Millisecond
 // limit; this is what ends a run that keeps its memory live.
 func (r *runner) watchdog() {
 	limit := uint64(r.job.Limits.MemoryMB) << 20
+	compileLimit := min(limit, uint64(labs.CompileMemoryMB)<<20)
 	deadline := r.start.Add(r.job.Limits.Wall)
 	// Heap objects, and goroutine stacks: a goroutine bomb grows only the latter.
 	samples := []metrics.Sample{
@@ -41,6 +42,9 @@ func (r *runner) watchdog() {
 			if s.Value.Kind() == metrics.KindUint64 {
 				used += s.Value.Uint64()
 			}
+		}
+		if r.compiling.Load() && used > compileLimit {
+			r.compileTooCostly(fmt.Sprintf("your code takes too much memory to compile (over %d MiB)", compileLimit>>20))
 		}
 		if used > limit {
 			r.stop(labs.MemoryLimit, fmt.Sprintf("memory limit exceeded: your code's memory reached %d MiB; this lab allows %d MiB", used>>20, r.job.Limits.MemoryMB))
@@ -102,7 +106,7 @@ type loadedTest struct {
 // functions in the order of the test files. Package initialisation runs here, under
 // the per-test time limit.
 func (r *runner) load(im *importer, files []srcFile) ([]loadedTest, *loadError) {
-	src, lerr := prepare(im, r.job.Package, files)
+	src, lerr := r.compile(func() (map[string]string, *loadError) { return prepare(im, r.job.Package, files) })
 	if lerr != nil {
 		return nil, lerr
 	}
@@ -129,6 +133,39 @@ func (r *runner) load(im *importer, files []srcFile) ([]loadedTest, *loadError) 
 		}
 	}
 	return tests, nil
+}
+
+// compile runs prepare (parsing, type checks, rewrite) under the compile limits: past
+// labs.CompileLimit, or past the compile memory limit (see watchdog), the run ends with
+// an unsupported verdict saying the code takes too long to compile. go/types cannot be
+// interrupted, so the child reports and exits while it is still working.
+func (r *runner) compile(prepare func() (map[string]string, *loadError)) (map[string]string, *loadError) {
+	type out struct {
+		src  map[string]string
+		lerr *loadError
+	}
+	done := make(chan out, 1)
+	r.compiling.Store(true)
+	defer r.compiling.Store(false)
+	go func() {
+		src, lerr := prepare()
+		done <- out{src, lerr}
+	}()
+	timer := time.NewTimer(labs.CompileLimit)
+	defer timer.Stop()
+	select {
+	case o := <-done:
+		return o.src, o.lerr
+	case <-timer.C:
+		r.compileTooCostly(fmt.Sprintf("your code takes too long to compile (over %v)", labs.CompileLimit))
+		return nil, nil // not reached: compileTooCostly exits
+	}
+}
+
+// compileTooCostly ends the run while the code is being compiled, with a hint.
+func (r *runner) compileTooCostly(what string) {
+	r.em.stop(labs.Event{Kind: labs.EventLoad, Verdict: labs.Unsupported,
+		Message: what + ": a type whose checking grows exponentially — struct types nested many levels deep, each holding several of the one before — or huge constant expressions or literals; simplify them"}, exitDone)
 }
 
 // interpret loads prepared sources (name -> source) into a new interpreter as package
