@@ -86,11 +86,11 @@ func (g *Grader) spawn(ctx context.Context, job *labs.Job) (*outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp(g.cfg.TempDir, "prep-lab-*")
+	dir, release, err := makeWorkDir(g.cfg.TempDir)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer release()
 	evR, evW, err := os.Pipe()
 	if err != nil {
 		return nil, err
