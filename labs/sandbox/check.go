@@ -108,7 +108,7 @@ func (p *pkgState) diag(pos token.Pos, msg string) labs.Diagnostic {
 func (p *pkgState) diagAt(file string, line, col int, msg string) labs.Diagnostic {
 	switch p.roles[file] {
 	case roleHidden:
-		return labs.Diagnostic{File: "hidden tests", Msg: msg}
+		return labs.Diagnostic{File: "hidden tests", Msg: p.hiddenMsg(token.NoPos, msg, nil)}
 	case rolePerf:
 		return labs.Diagnostic{File: "the lab's performance workload", Msg: msg}
 	}
@@ -199,7 +199,7 @@ func (p *pkgState) typecheck(im *importer) *loadError {
 	if _, diags := p.check(im, p.asts, true); len(diags) > 0 {
 		summary := "your code does not compile"
 		for _, d := range diags {
-			if p.roles[d.File] != roleCode {
+			if d.File == "hidden tests" || p.roles[d.File] != roleCode {
 				summary = "the tests do not compile against your code: check that it has the API the statement gives (names, signatures)"
 				break
 			}
@@ -212,19 +212,24 @@ func (p *pkgState) typecheck(im *importer) *loadError {
 // check runs go/types on files; keep makes the result the package's type information.
 func (p *pkgState) check(im *importer, files []*ast.File, keep bool) (*types.Package, []labs.Diagnostic) {
 	var diags []labs.Diagnostic
+	var info *types.Info
 	conf := types.Config{
 		Importer:  im,
 		GoVersion: "go1.22",
 		Sizes:     types.SizesFor("gc", "amd64"),
 		Error: func(err error) {
 			if te, ok := err.(types.Error); ok {
-				diags = append(diags, p.diag(te.Pos, hint(te.Msg)))
+				d := p.diag(te.Pos, hint(te.Msg))
+				if p.roles[p.fset.Position(te.Pos).Filename] == roleHidden {
+					d.Msg = p.hiddenMsg(te.Pos, te.Msg, info)
+				}
+				diags = append(diags, d)
 			} else {
 				diags = append(diags, labs.Diagnostic{Msg: err.Error()})
 			}
 		},
 	}
-	info := &types.Info{
+	info = &types.Info{
 		Types:      map[ast.Expr]types.TypeAndValue{},
 		Defs:       map[*ast.Ident]types.Object{},
 		Uses:       map[*ast.Ident]types.Object{},
