@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"prep"
 	"prep/labs"
 )
 
@@ -77,5 +78,31 @@ func assertNoHiddenCode(t *testing.T, lab *labs.Lab, res *labs.Result) {
 				}
 			}
 		}
+	}
+}
+
+// TestConstrainedFilesRejected: a file Go would build only on some systems (a GOOS or
+// GOARCH suffix, a build constraint) is refused before grading, naming it; the
+// interpreter would have dropped it after the type check accepted it.
+func TestConstrainedFilesRejected(t *testing.T) {
+	g := newTestGrader(t, Config{})
+	lab := fastLab(t)
+	for _, tc := range []struct {
+		name, src string
+		want      string
+	}{
+		{"lru_windows.go", "package minilru\n\nconst capacityHint = 2\n", "lru_windows.go: its name ends in _windows"},
+		{"x_amd64.go", "package minilru\n", "x_amd64.go: its name ends in _amd64"},
+		{"x_linux_arm64.go", "package minilru\n", "x_linux_arm64.go: its name ends in _linux_arm64"},
+		{"extra.go", "//go:build ignore\n\npackage minilru\n", "extra.go: line 1 is a build constraint"},
+		{"extra.go", "// +build linux\n\npackage minilru\n", "extra.go: line 1 is a build constraint"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string]string{"lru.go": lruWith("", "", ""), tc.name: tc.src}
+			res, err := g.Grade(context.Background(), lab, files, labs.ModeRun)
+			if prep.KindOf(err) != prep.Invalid || !strings.Contains(prep.Message(err), tc.want) {
+				t.Fatalf("Grade = %v, %v; want an Invalid error saying %q", res, err, tc.want)
+			}
+		})
 	}
 }

@@ -147,6 +147,9 @@ func (p *pkgState) parse() *loadError {
 			diags = append(diags, p.diagAt(f.name, 0, 0, err.Error()))
 			continue
 		}
+		if why := labs.BuildConstraint(f.name, f.src); why != "" && f.role == roleCode {
+			diags = append(diags, p.diagAt(f.name, 0, 0, why+"; labs build every file on every system: rename it and remove build constraints"))
+		}
 		if af.Name.Name != p.name {
 			diags = append(diags, p.diag(af.Name.Pos(), fmt.Sprintf("package %s; every file of this lab is package %s", af.Name.Name, p.name)))
 		}
