@@ -59,9 +59,12 @@ func assemble(job *labs.Job, out *outcome) (res *labs.Result, problem string) {
 		res.Verdict, res.Message = verdict, why
 		switch verdict {
 		case labs.Crash:
-			if strings.Contains(why, "stack overflow") {
+			switch {
+			case strings.Contains(why, "stack overflow") && runningCode(out.stderr):
+				res.Message = "stack overflow while initialising your package: a package-level variable or an init function recursed too deep (an infinite recursion? check the base case, or use a loop)"
+			case strings.Contains(why, "stack overflow"):
 				res.Verdict, res.Message = labs.Unsupported, "your code is nested too deeply for the grader to compile; flatten it"
-			} else {
+			default:
 				res.Message = "the grader's worker crashed while loading your code: " + why
 			}
 		case labs.Timeout:
@@ -121,6 +124,14 @@ func assemble(job *labs.Job, out *outcome) (res *labs.Result, problem string) {
 		res.Message = fmt.Sprintf("all %d tests passed", pass)
 	}
 	return res, problem
+}
+
+// runningCode reports whether the goroutine dump in a child's stderr shows the
+// interpreter running code (its run loop and calls), as opposed to compiling it (the
+// type checker, the interpreter's compiler): a stack overflow before the plan is then
+// the code's own initialisation recursing, not code nested too deeply to compile.
+func runningCode(stderr string) bool {
+	return strings.Contains(stderr, "yaegi/interp.runCfg(") || strings.Contains(stderr, "yaegi/interp.call.")
 }
 
 func firstLine(s string) string {

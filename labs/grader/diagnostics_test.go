@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"prep"
 	"prep/labs"
@@ -27,14 +28,31 @@ var honestDiagnostics = []struct {
 		labs.CompileError,
 		[]string{"the tests do not compile against your code", "hidden tests: a hidden test does not compile against your code (mismatched types, where it uses your Get)"},
 		[]string{"v != k", "c.Get", "!="}},
+	// A panic's value is shown as go test shows it, through its Error or String method;
+	// a method that panics or loops is said to, not shown as the raw struct ({}).
+	{"panic with an error value", labs.ModeRun, map[string]string{"lru.go": lruWith("", "\tpanic(bad{})", "type bad struct{}\n\nfunc (bad) Error() string { return \"cache exploded\" }\n")},
+		labs.Failed, []string{"TestPutGet: panic: cache exploded"}, []string{"panic: {}"}},
+	{"panic with a Stringer value", labs.ModeRun, map[string]string{"lru.go": lruWith("", "\tpanic(&bad{7})", "type bad struct{ n int }\n\nfunc (b *bad) String() string { return \"bad state\" }\n")},
+		labs.Failed, []string{"TestPutGet: panic: bad state"}, []string{"&{7}"}},
+	{"panic whose Error panics", labs.ModeRun, map[string]string{"lru.go": lruWith("", "\tpanic(bad{})", "type bad struct{}\n\nfunc (bad) Error() string { panic(\"inner\") }\n")},
+		labs.Failed, []string{"TestPutGet: panic: a value whose Error method panicked too (panic: inner)"}, []string{"panic: {}"}},
+	{"panic whose Error loops", labs.ModeRun, map[string]string{"lru.go": lruWith("", "\tpanic(bad{})", "type bad struct{}\n\nfunc (bad) Error() string {\n\tfor {\n\t}\n}\n")},
+		labs.Failed, []string{"TestPutGet: panic: a value whose Error method did not return within 250ms (an infinite loop or recursion in Error?)"}, []string{"panic: {}"}},
+	// A stack overflow before the tests start is the code's own initialisation when the
+	// interpreter was running it; only while compiling is it code nested too deeply.
+	{"deep recursion in init", labs.ModeRun, map[string]string{"lru.go": lruWith("", "", "var depth = deep(0)\n\nfunc deep(n int) int { return deep(n+1) + 1 }\n")},
+		labs.Crash, []string{"stack overflow while initialising your package: a package-level variable or an init function recursed too deep"}, []string{"nested too deeply"}},
 }
 
 func TestHonestDiagnostics(t *testing.T) {
 	g := newTestGrader(t, Config{Workers: 2})
-	lab := fastLab(t)
+	// A test limit long enough for a recursion to reach the stack limit on a busy
+	// machine (about a second).
+	lab := *loadTestLab(t, "minilru")
+	lab.Limits.Test, lab.Limits.Wall = 5*time.Second, 10*time.Second
 	for _, tc := range honestDiagnostics {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := g.Grade(context.Background(), lab, tc.files, tc.mode)
+			res, err := g.Grade(context.Background(), &lab, tc.files, tc.mode)
 			if err != nil {
 				t.Fatalf("Grade: %v", err)
 			}
@@ -57,7 +75,7 @@ func TestHonestDiagnostics(t *testing.T) {
 				}
 			}
 			if tc.mode == labs.ModeSubmit {
-				assertNoHiddenCode(t, lab, res)
+				assertNoHiddenCode(t, &lab, res)
 			}
 		})
 	}

@@ -19,10 +19,11 @@ import (
 type role int
 
 const (
-	roleCode   role = iota // the candidate's files (or the reference's, in its own package)
-	rolePublic             // public tests: shown to the candidate
-	roleHidden             // hidden tests: positions and code never shown
-	rolePerf               // the lab's perf workloads: not shown either
+	roleCode      role = iota // the candidate's files (or the reference's, in its own package)
+	rolePublic                // public tests: shown to the candidate
+	roleHidden                // hidden tests: positions and code never shown
+	rolePerf                  // the lab's perf workloads: not shown either
+	roleGenerated             // the grader's helper file: not the candidate's, not shown
 )
 
 // srcFile is one file of a package to prepare.
@@ -96,6 +97,7 @@ func newPkgState(pkgName string, files []srcFile) *pkgState {
 	for _, f := range files {
 		p.roles[f.name] = f.role
 	}
+	p.roles[helperFile] = roleGenerated
 	return p
 }
 
@@ -111,6 +113,8 @@ func (p *pkgState) diagAt(file string, line, col int, msg string) labs.Diagnosti
 		return labs.Diagnostic{File: "hidden tests", Msg: p.hiddenMsg(token.NoPos, msg, nil)}
 	case rolePerf:
 		return labs.Diagnostic{File: "the lab's performance workload", Msg: msg}
+	case roleGenerated:
+		return labs.Diagnostic{File: "the grader's generated code", Msg: msg}
 	}
 	return labs.Diagnostic{File: file, Line: line, Col: col, Msg: msg}
 }

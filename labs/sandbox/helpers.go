@@ -262,3 +262,48 @@ func (h *helpers) source(pkgName string) string {
 
 // allowedPath reports whether code may import path.
 func allowedPath(path string) bool { return labs.ImportAllowed(path, false) }
+
+// helperPurposes says, by a helper's name without _prep_ and its number, what in the
+// code the helper stands for: for messages about a helper.
+var helperPurposes = map[string]string{
+	"min": "min", "max": "max", "clear": "clear",
+	"conv":         "a value put in an interface",
+	"assert":       "a type assertion or type switch",
+	"nil":          "a nil pointer put in error or fmt.Stringer",
+	"val":          "a struct value put in error or fmt.Stringer",
+	"erreq":        "comparing errors (== or a switch on an error)",
+	"errcmp":       "comparing errors (== or a switch on an error)",
+	"errunwrap":    "errors.Is or errors.As",
+	"erris":        "errors.Is",
+	"errwalk":      "errors.Is",
+	"errorsIs":     "errors.Is",
+	"errorsUnwrap": "errors.Unwrap",
+	"erras":        "errors.As",
+	"errorsAs":     "errors.As",
+	"fmtv":         "a value printed with fmt or t.Errorf",
+	"fmts":         "a slice or map printed with fmt or t.Errorf",
+	"fmtnil":       "a value printed with fmt or t.Errorf",
+}
+
+// helperPurpose returns what the helper declared at or above line of the helper file
+// src stands for.
+func helperPurpose(src string, line int) string {
+	lines := strings.Split(src, "\n")
+	for i := min(line, len(lines)) - 1; i >= 0; i-- {
+		rest, ok := strings.CutPrefix(lines[i], "func "+reservedPrefix)
+		if !ok {
+			rest, ok = strings.CutPrefix(lines[i], "type "+reservedPrefix)
+		}
+		if !ok {
+			continue
+		}
+		if i := strings.IndexAny(rest, "( ["); i >= 0 {
+			rest = rest[:i]
+		}
+		if p, ok := helperPurposes[strings.TrimRight(rest, "0123456789")]; ok {
+			return p
+		}
+		break
+	}
+	return "a construct"
+}

@@ -90,9 +90,8 @@ func (p *pkgState) rewriteFailed(file, msg string) *loadError {
 	case roleHidden:
 		where, msg = "hidden tests", "the rewritten hidden tests do not type-check"
 	case rolePerf:
-		where = "the grader's generated code"
-	}
-	if file == helperFile {
+		where = "the lab's performance workload"
+	case roleGenerated:
 		where = "the grader's generated code"
 	}
 	return &loadError{verdict: labs.Unsupported,

@@ -69,7 +69,7 @@ func (r *runner) run() {
 	add(j.Candidate, roleCode)
 	add(j.Public, rolePublic)
 	add(j.Hidden, roleHidden)
-	r.roles[helperFile] = rolePerf
+	r.roles[helperFile] = roleGenerated
 
 	im := newImporter(typeExports(), typeSources())
 	tests, lerr := r.load(im, files)
@@ -204,10 +204,10 @@ func (r *runner) interpret(src map[string]string, files []srcFile, what string) 
 			lerr = &loadError{verdict: labs.Unsupported, msg: fmt.Sprintf("the grader's interpreter failed on your code (%v); write the construct differently", p)}
 			return
 		}
-		lerr = &loadError{verdict: labs.Crash, msg: fmt.Sprintf("panic while initialising the package: %v\n\tat %s", p, strings.Join(frames, "\n\tat "))}
+		lerr = &loadError{verdict: labs.Crash, msg: fmt.Sprintf("panic while initialising the package: %s\n\tat %s", panicValue(p), strings.Join(frames, "\n\tat "))}
 	}()
 	if err := i.EvalTest("lab/" + r.job.Package); err != nil {
-		return nil, r.interpError(err, files)
+		return nil, r.interpError(err, files, src)
 	}
 	return i, nil
 }
@@ -217,18 +217,18 @@ var yaegiErrRE = regexp.MustCompile(`^(?:.*/)?([^/:]+\.go):(\d+):(\d+): (.*)$`)
 
 // interpError turns an error the interpreter reports after go/types accepted the code:
 // valid Go it cannot handle, hence Unsupported rather than a compile error.
-func (r *runner) interpError(err error, files []srcFile) *loadError {
-	p := &pkgState{roles: map[string]role{}}
-	for _, f := range files {
-		p.roles[f.name] = f.role
-	}
-	p.roles[helperFile] = rolePerf
+func (r *runner) interpError(err error, files []srcFile, src map[string]string) *loadError {
+	p := newPkgState(r.job.Package, files)
 	msg := strings.SplitN(err.Error(), "\n", 2)[0]
 	d := labs.Diagnostic{Msg: msg}
 	if m := yaegiErrRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[2])
 		col, _ := strconv.Atoi(m[3])
-		d = p.diagAt(m[1], line, col, m[4])
+		text := m[4]
+		if m[1] == helperFile {
+			text = "in the helper the grader generated for " + helperPurpose(src[helperFile], line) + " in your code: " + text
+		}
+		d = p.diagAt(m[1], line, col, text)
 	}
 	return &loadError{verdict: labs.Unsupported, diags: []labs.Diagnostic{d},
 		msg: "the grader's interpreter cannot run this valid Go (a limit of the interpreter, not a mistake of yours); write the construct differently"}
