@@ -108,6 +108,9 @@ var hostile = []struct {
 	{"reserved name: import alias", lruWith("\t_prep_pkg0 \"errors\"", "\t_ = _prep_pkg0.New", ""), labs.CompileError, "lru.go:5:2: _prep_pkg0: names beginning with _prep_ are reserved"},
 	{"reserved name: calling a helper", lruWith("", "\t_ = _prep_erreq0", ""), labs.CompileError, "_prep_erreq0: names beginning with _prep_ are reserved"},
 	{"compile bomb: 24 struct types, each two of the previous", lruWith("", "", compileBomb), labs.Unsupported, "your code takes too long to compile"},
+	// The standard library's package variables are each interpreter's own copies
+	// (labs/sandbox/hostvars_test.go); the one write a copy cannot absorb is refused.
+	{"overwriting time.UTC through its pointer", lruWith("\t\"time\"", "\t*time.UTC = *time.Local", ""), labs.Unsupported, "lru.go:17:2: assigning a whole time.Location through a pointer"},
 	{"syntax error", lruWith("", "\tx := ", ""), labs.CompileError, "lru.go:"},
 	{"type error", lruWith("", "\tvar s string = 1\n\t_ = s", ""), labs.CompileError, "does not compile"},
 }

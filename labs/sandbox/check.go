@@ -82,6 +82,9 @@ func prepare(im *importer, pkgName string, files []srcFile) (map[string]string, 
 	if err := p.unsupported(); err != nil {
 		return nil, err
 	}
+	if err := p.opaqueWrites(); err != nil {
+		return nil, err
+	}
 	src, err := p.rewrite()
 	if err != nil {
 		return nil, err

@@ -94,7 +94,8 @@ func newInterpreter(fsys fs.FS, stdout, stderr io.Writer) (*interp.Interpreter, 
 		Args:                 []string{"lab"},
 		Env:                  []string{},
 	})
-	exports := allowedExports()
+	// Every interpreter has its own copy of the host's package variables (hostvars.go).
+	exports := ownVariables(allowedExports())
 	// What yaegi's fixStdlib would do for the packages we allow: print to the
 	// interpreter's streams, read nothing, and report the right word size.
 	fmtSyms := map[string]reflect.Value{}
