@@ -70,7 +70,8 @@ const MaxEventBytes = 256 << 10
 
 // NewJob checks a submission (files by name) against lab and returns the job that grades
 // it in mode. A submission is the lab's non-test files: at most MaxSourceFiles files of at
-// most MaxSourceBytes in total, named like Go files, not clashing with the lab's tests.
+// most MaxSourceBytes in total, named like Go files, not clashing with the lab's tests,
+// built on every system (no GOOS/GOARCH suffix, no build constraint: BuildConstraint).
 // Problems come back as an Invalid prep error the candidate can act on.
 func NewJob(lab *Lab, files map[string]string, mode Mode) (*Job, error) {
 	const op = "labs.NewJob"
@@ -99,6 +100,9 @@ func NewJob(lab *Lab, files map[string]string, mode Mode) (*Job, error) {
 			return nil, prep.Errorf(prep.Invalid, op, "%s is a test file; submit only your code (%s)", name, strings.Join(lab.StarterNames(), ", "))
 		case taken[name] || strings.HasPrefix(name, "zz_prep_"):
 			return nil, prep.Errorf(prep.Invalid, op, "%s clashes with a file of the lab or the grader; rename it", name)
+		}
+		if why := BuildConstraint(name, src); why != "" {
+			return nil, prep.Errorf(prep.Invalid, op, "%s: %s; labs build every file on every system: rename it (e.g. %s) and remove build constraints", name, why, lab.StarterNames()[0])
 		}
 		size += len(src)
 		names = append(names, name)

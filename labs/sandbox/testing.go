@@ -115,7 +115,7 @@ func (t *T) panicked(r any) {
 	t.top.frames = nil
 	t.top.panicked = true
 	t.top.mu.Unlock()
-	msg := fmt.Sprintf("panic: %v", r)
+	msg := "panic: " + panicValue(r)
 	if len(frames) > 0 {
 		msg += "\n\tat " + strings.Join(frames, "\n\tat ")
 	}
