@@ -62,7 +62,9 @@ func (p *pkgState) checkRewritten(im *importer, src map[string]string) *loadErro
 		GoVersion: "go1.22",
 		Sizes:     types.SizesFor("gc", "amd64"),
 		Error: func(err error) {
-			if first != "" {
+			// A rewrite may leave an import or a variable unused (errors.Is becomes a
+			// helper call): soft errors the candidate's own check already ruled out.
+			if te, ok := err.(types.Error); first != "" || ok && te.Soft {
 				return
 			}
 			first = err.Error()
@@ -75,9 +77,7 @@ func (p *pkgState) checkRewritten(im *importer, src map[string]string) *loadErro
 			}
 		},
 	}
-	if _, err := conf.Check(p.name, fset, files, nil); err != nil && first == "" {
-		first = err.Error()
-	}
+	conf.Check(p.name, fset, files, nil) // every error, soft or hard, went to conf.Error
 	if first != "" {
 		return p.rewriteFailed(firstFile, first)
 	}

@@ -73,3 +73,25 @@ func diagsText(ds []labs.Diagnostic) string {
 	}
 	return b.String()
 }
+
+// TestRewriteMayLeaveImportsUnused: when a rewrite replaces the only use of an import
+// (errors.Is becomes a generated helper), the combined check does not refuse the code:
+// unused imports and variables are soft errors the candidate's own check ruled out.
+func TestRewriteMayLeaveImportsUnused(t *testing.T) {
+	code := "package p\n\nimport \"errors\"\n\nfunc Is(err, target error) bool { return errors.Is(err, target) }\n"
+	p := newPkgState("p", []srcFile{{name: "code.go", src: code}})
+	im := newImporter(typeExports(), typeSources())
+	if err := p.parse(); err != nil {
+		t.Fatal(err.msg)
+	}
+	if err := p.typecheck(im); err != nil {
+		t.Fatal(err.msg)
+	}
+	src, lerr := p.rewrite()
+	if lerr != nil {
+		t.Fatal(lerr.msg)
+	}
+	if lerr := p.checkRewritten(im, src); lerr != nil {
+		t.Fatalf("refused: %s %v\n%s", lerr.msg, lerr.diags, src["code.go"])
+	}
+}
