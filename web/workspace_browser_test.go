@@ -84,7 +84,7 @@ func typeKeys(text string) chromedp.Action[chromedp.Void] {
 // focusEditor puts the keyboard focus in one of the editors, as a click in it does.
 func focusEditor(name string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Evaluate[bool](`(window.__prepEditor.view(` + jsString(name) + `).focus(), true)`)(ctx, t)
+		_, err := chromedp.Evaluate[bool](`(window.__prepEditor.view(`+jsString(name)+`).focus(), true)`)(ctx, t)
 		return err
 	})
 }
