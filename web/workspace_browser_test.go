@@ -319,6 +319,8 @@ func TestBrowserWorkspaceLayout(t *testing.T) {
 	if got := eval[string](t, ctx, `document.querySelector("#result .tests .t-skip, #result .tests .t-not_run") ? document.querySelector("#result .tests .t-skip, #result .tests .t-not_run").textContent : ""`); !strings.Contains(got, "Not run") || strings.Contains(got, "0.00") {
 		t.Errorf("the skipped perf test reads %q; want \"Not run\", no figures", got)
 	}
+	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+	eval[bool](t, ctx, `(document.getElementById("result").scrollIntoView({block: "center"}), true)`)
 	screenshot(t, ctx, "workspace-light")
 
 	// Touch screens get no keyboard hints.
@@ -327,6 +329,7 @@ func TestBrowserWorkspaceLayout(t *testing.T) {
 		t.Error("keyboard hints show on a touch screen")
 	}
 	noHorizontalScroll(t, ctx, "lab page on a phone")
+	eval[bool](t, ctx, `(document.getElementById("code-h").scrollIntoView(), true)`)
 	screenshot(t, ctx, "workspace-phone")
 
 	// Dark mode: every coloured run of code, in the editor and in the statement, and the
