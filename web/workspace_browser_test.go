@@ -272,6 +272,16 @@ func TestBrowserWorkspaceErrors(t *testing.T) {
 		t.Errorf("clicking the error put the cursor on line %d; want %d", line, want)
 	}
 
+	// The Vim keymap is a setting, kept in this browser.
+	do(t, ctx, chromedp.Click(chromedp.CSS("#vim")))
+	poll(t, ctx, "the Vim mode", `!!document.querySelector('.file[data-file="lru.go"] .cm-vimMode')`)
+	do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".file .cm-content")))
+	if !eval[bool](t, ctx, `!!document.querySelector(".cm-vimMode") && document.getElementById("vim").checked`) {
+		t.Error("the Vim setting did not survive a reload")
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS("#vim")))
+	poll(t, ctx, "Vim off", `!document.querySelector(".cm-vimMode")`)
+
 	// Reset: refused at the prompt changes nothing; accepted, the starter is back; Undo
 	// brings the code back.
 	before := editorText(t, ctx, "lru.go")
