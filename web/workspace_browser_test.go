@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -246,6 +247,17 @@ func TestBrowserWorkspace(t *testing.T) {
 	if changed := eval[string](t, tab2, `[...document.querySelectorAll("#diff .cm-changedLine")].map(l => l.textContent).join("\n")`); !strings.Contains(changed, "// typed then closed") {
 		t.Errorf("the diff does not show the changed lines: %q", changed)
 	}
+
+	// Restore the submission into the editor, then undo that.
+	do(t, tab2, chromedp.Click(chromedp.CSS(`#history tbody tr:nth-child(2) form.restore button`)))
+	poll(t, tab2, "the restore", `!window.__prepEditor.files()["lru.go"].includes("// typed then closed")`)
+	if got := editorText(t, tab2, "lru.go"); got != solution {
+		t.Errorf("restoring the submission gave %.80q", got)
+	}
+	do(t, tab2, chromedp.Click(chromedp.CSS("#saved button")))
+	if !strings.Contains(editorText(t, tab2, "lru.go"), "// typed then closed") {
+		t.Error("Undo after a restore did not bring the draft back")
+	}
 	if e := errs(); len(e) > 0 {
 		t.Errorf("JavaScript errors: %v", e)
 	}
@@ -298,6 +310,27 @@ func TestBrowserWorkspaceErrors(t *testing.T) {
 	do(t, ctx, chromedp.Click(chromedp.CSS("#saved button")))
 	if editorText(t, ctx, "lru.go") != before {
 		t.Error("Undo did not bring the code back after a reset")
+	}
+
+	// Leaving with changes the server does not have yet asks first.
+	dialogs := make(chan cdppage.DialogType, 4)
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*cdppage.EventJavascriptDialogOpening); ok {
+			dialogs <- e.Type
+			go chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: false})
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, focusEditor("lru.go"), chromedp.KeyEvent("x"))
+	eval[bool](t, ctx, `(location.href = "/labs", true)`)
+	select {
+	case typ := <-dialogs:
+		if typ != cdppage.DialogTypeBeforeunload {
+			t.Errorf("leaving opened a %s dialog; want beforeunload", typ)
+		}
+	case <-time.After(20 * time.Second):
+		t.Error("leaving with unsaved changes did not ask")
 	}
 }
 
