@@ -284,6 +284,17 @@ func TestBrowserWorkspaceErrors(t *testing.T) {
 		t.Errorf("clicking the error put the cursor on line %d; want %d", line, want)
 	}
 
+	// Tab indents in the editor; Esc then Tab moves the focus on, out of it.
+	do(t, ctx, focusEditor("lru.go"), chromedp.KeyEvent(kb.Tab))
+	if !eval[bool](t, ctx, `document.activeElement.closest(".cm-editor") !== null`) {
+		t.Error("Tab left the editor instead of indenting")
+	}
+	do(t, ctx, chromedp.KeyEvent(kb.Escape), chromedp.KeyEvent(kb.Tab))
+	if eval[bool](t, ctx, `document.activeElement.closest(".cm-editor") !== null`) {
+		t.Error("Esc then Tab did not move the focus out of the editor")
+	}
+	poll(t, ctx, "the autosave of the indent", `window.__prepEditor.saved()`) // else the reload below asks first
+
 	// The Vim keymap is a setting, kept in this browser.
 	do(t, ctx, chromedp.Click(chromedp.CSS("#vim")))
 	poll(t, ctx, "the Vim mode", `!!document.querySelector('.file[data-file="lru.go"] .cm-vimMode')`)
