@@ -274,6 +274,7 @@ function start() {
       wireHistory();
     } catch (e) {
       status.textContent = "Not graded: " + e.message;
+      if (dirty && data.user) pending = setTimeout(putDraft, 1000); // the post may not have saved it
     } finally {
       busy = false;
       progress.hidden = true;
