@@ -68,6 +68,18 @@ func draftProblem(lab string, files map[string]string) string {
 // SnapshotEvery before, else into a new one. Saving what is already stored changes
 // nothing but the time.
 func (db *DB) SaveDraft(ctx context.Context, userID int64, lab string, files map[string]string, at time.Time) (Draft, error) {
+	return db.saveDraft(ctx, userID, lab, files, at, nil)
+}
+
+// SaveDraftIf is SaveDraft for an editor whose files are based on the draft updated at
+// base (zero: on no draft, the starter). If the stored draft is another version — saved
+// since from another tab or browser — nothing is saved and the error is a Conflict, so
+// a stale editor cannot overwrite newer work.
+func (db *DB) SaveDraftIf(ctx context.Context, userID int64, lab string, files map[string]string, at, base time.Time) (Draft, error) {
+	return db.saveDraft(ctx, userID, lab, files, at, &base)
+}
+
+func (db *DB) saveDraft(ctx context.Context, userID int64, lab string, files map[string]string, at time.Time, base *time.Time) (Draft, error) {
 	const op = "store.SaveDraft"
 	if msg := draftProblem(lab, files); msg != "" {
 		return Draft{}, prep.Errorf(prep.Invalid, op, "%s", msg)
@@ -82,6 +94,20 @@ func (db *DB) SaveDraft(ctx context.Context, userID int64, lab string, files map
 	err = db.inTx(ctx, op, func(tx *wtx) error {
 		if err := requireUser(ctx, tx, op, userID); err != nil {
 			return err
+		}
+		if base != nil {
+			var stored int64
+			err := tx.QueryRowContext(ctx, "SELECT updated_at FROM drafts WHERE user_id = ? AND lab = ?", userID, lab).Scan(&stored)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if stored != toMS(*base) {
+				when := "it was reset to the starter"
+				if stored != 0 {
+					when = "it was saved at " + time.UnixMilli(stored).UTC().Format("15:04:05 UTC")
+				}
+				return prep.Errorf(prep.Conflict, op, "your draft of %s changed in another tab or browser since this one loaded it (%s): reload to get that version, or save again to keep this one", lab, when)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO drafts (user_id, lab, files, updated_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (user_id, lab) DO UPDATE SET files = excluded.files, updated_at = excluded.updated_at`,

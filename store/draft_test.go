@@ -65,6 +65,41 @@ func TestDrafts(t *testing.T) {
 	}
 }
 
+func TestSaveDraftIf(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	v := map[string]string{"lru.go": "package lru\n"}
+	tests := []struct {
+		name string
+		base time.Time
+		at   time.Time
+		want prep.Kind // "" saved
+	}{
+		{"first save, based on no draft", time.Time{}, t0, ""},
+		{"based on the stored version", t0, t0.Add(time.Second), ""},
+		{"stale: based on an older version", t0, t0.Add(2 * time.Second), prep.Conflict},
+		{"stale: based on no draft", time.Time{}, t0.Add(3 * time.Second), prep.Conflict},
+		{"based on the latest", t0.Add(time.Second), t0.Add(4 * time.Second), ""},
+	}
+	for _, tt := range tests {
+		_, err := db.SaveDraftIf(ctx, LocalUserID, "lru", v, tt.at, tt.base)
+		if tt.want == "" && err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+		if tt.want != "" {
+			wantKind(t, err, tt.want)
+		}
+	}
+	d, _, _ := db.Draft(ctx, LocalUserID, "lru")
+	if !d.UpdatedAt.Equal(t0.Add(4 * time.Second)) {
+		t.Errorf("draft updated at %v; a refused save must not change it", d.UpdatedAt)
+	}
+	db.ResetDraft(ctx, LocalUserID, "lru", t0.Add(5*time.Second))
+	if _, err := db.SaveDraftIf(ctx, LocalUserID, "lru", v, t0.Add(6*time.Second), time.Time{}); err != nil {
+		t.Errorf("after a reset, a save based on no draft: %v", err)
+	}
+}
+
 func TestDraftSnapshotsBounded(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)

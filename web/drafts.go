@@ -12,6 +12,7 @@ import (
 
 	"prep"
 	"prep/labs"
+	"prep/store"
 )
 
 // scratchName is the editor's tab for the candidate's own tests: Run runs it after the
@@ -105,12 +106,24 @@ func (s *Server) draft(c echo.Context, l *labs.Lab) (draftJSON, error) {
 }
 
 // saveDraft checks files as a Run would (names, sizes, clashes with the lab's files) and
-// keeps them as the user's draft.
-func (s *Server) saveDraft(c echo.Context, l *labs.Lab, userID int64, files map[string]string) (draftJSON, error) {
+// keeps them as the user's draft. base, when not nil, is the updated_at in Unix
+// milliseconds of the draft the files are based on (0: the starter); a draft saved
+// since then is not overwritten (Conflict).
+func (s *Server) saveDraft(c echo.Context, l *labs.Lab, userID int64, files map[string]string, base *int64) (draftJSON, error) {
 	if _, err := labs.NewJob(l, files, labs.ModeRun); err != nil {
 		return draftJSON{}, err
 	}
-	saved, err := s.store.SaveDraft(c.Request().Context(), userID, l.Slug, files, s.now())
+	var saved store.Draft
+	var err error
+	if base != nil {
+		var b time.Time
+		if *base > 0 {
+			b = time.UnixMilli(*base)
+		}
+		saved, err = s.store.SaveDraftIf(c.Request().Context(), userID, l.Slug, files, s.now(), b)
+	} else {
+		saved, err = s.store.SaveDraft(c.Request().Context(), userID, l.Slug, files, s.now())
+	}
 	if err != nil {
 		return draftJSON{}, err
 	}
@@ -130,7 +143,9 @@ func (s *Server) apiDraft(c echo.Context) error {
 	return c.JSON(http.StatusOK, d)
 }
 
-// apiSaveDraft handles PUT /api/labs/{slug}/draft with {"files":{name:source}}.
+// apiSaveDraft handles PUT /api/labs/{slug}/draft with {"files":{name:source}} and,
+// optionally, "base": the updated_at (Unix ms, 0 for the starter) of the draft the
+// files were edited from, so that a stale tab gets 409 instead of overwriting.
 func (s *Server) apiSaveDraft(c echo.Context) error {
 	l, err := s.lab(c)
 	if err != nil {
@@ -138,12 +153,13 @@ func (s *Server) apiSaveDraft(c echo.Context) error {
 	}
 	var body struct {
 		Files map[string]string `json:"files"`
+		Base  *int64            `json:"base"`
 	}
 	if err := json.NewDecoder(c.Request().Body).Decode(&body); err != nil {
 		return prep.Errorf(prep.Invalid, "draft", `body must be JSON like {"files":{"%s":"package %s …"}}: %v`, l.StarterNames()[0], l.Package, err)
 	}
 	u, _ := currentUser(c)
-	d, err := s.saveDraft(c, l, u.ID, body.Files)
+	d, err := s.saveDraft(c, l, u.ID, body.Files, body.Base)
 	if err != nil {
 		return err
 	}
@@ -199,7 +215,7 @@ func (s *Server) restoreForm(c echo.Context) error {
 		d.Files[n] = src
 	}
 	u, _ := currentUser(c)
-	if _, err := s.saveDraft(c, l, u.ID, d.Files); err != nil {
+	if _, err := s.saveDraft(c, l, u.ID, d.Files, nil); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/labs/%s", l.Slug))

@@ -34,6 +34,10 @@ func TestDraftAPI(t *testing.T) {
 		{name: "bad name", method: "PUT", url: "/api/labs/lru/draft", header: jsonHeader, body: jsonBody(map[string]any{"files": map[string]string{"lru.go": "x", "../x.go": "y"}}), status: 400, contains: []string{"bad file name"}},
 		{name: "clash with a lab test", method: "PUT", url: "/api/labs/lru/draft", header: jsonHeader, body: jsonBody(map[string]any{"files": map[string]string{"lru.go": "x", "lru_test.go": "y"}}), status: 400, contains: []string{"clashes with a file of the lab"}},
 		{name: "unknown lab", url: "/api/labs/nope/draft", status: 404},
+		{name: "stale tab: based on the starter", method: "PUT", url: "/api/labs/lru/draft", header: jsonHeader, body: jsonBody(map[string]any{"files": map[string]string{"lru.go": starter}, "base": 0}),
+			status: 409, contains: []string{"changed in another tab or browser", "12:00:00 UTC"}},
+		{name: "up to date tab", method: "PUT", url: "/api/labs/lru/draft", header: jsonHeader, body: jsonBody(map[string]any{"files": map[string]string{"lru.go": edited, "my_test.go": own}, "base": env.now().UnixMilli()}),
+			status: 200, contains: []string{`// my fields:`}},
 		{name: "reset", method: "DELETE", url: "/api/labs/lru/draft", header: jsonHeader, status: 200, contains: []string{`"lru.go":"// Package lru`, `"updated_at":null`}, excludes: []string{"my fields"}},
 		{name: "after reset", url: "/api/labs/lru/draft", status: 200, contains: []string{`"updated_at":null`}, excludes: []string{"my fields"}},
 	}

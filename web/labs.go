@@ -212,7 +212,7 @@ func (s *Server) grade(c echo.Context, mode labs.Mode) (map[string]string, *labs
 	}
 	u, signedIn := currentUser(c)
 	if signedIn && s.store != nil && !wantsJSON(c) {
-		if _, err := s.saveDraft(c, l, u.ID, files); err != nil {
+		if _, err := s.saveDraft(c, l, u.ID, files, nil); err != nil {
 			return files, nil, 0, err
 		}
 	}

@@ -451,3 +451,30 @@ func TestBrowserWorkspaceWithoutJavaScript(t *testing.T) {
 		t.Errorf("the draft was not kept on the server: %.80q", got)
 	}
 }
+
+// TestBrowserWorkspaceTwoTabs: a tab left open on an older draft cannot overwrite what
+// another tab saved since; it says so, and saves over it only when asked.
+func TestBrowserWorkspaceTwoTabs(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := browserWithin(t, true, 2*time.Minute)
+	open := func(tab context.Context) {
+		do(t, tab, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(env.ts.URL+"/labs/lru"), chromedp.WaitVisible(chromedp.CSS(".file .cm-content")))
+	}
+	open(ctx)
+	other, closeOther := chromedp.NewContext(ctx)
+	defer closeOther()
+	open(other)
+	do(t, other, focusEditor("lru.go"), ctrl(kb.End, false), typeKeys("\n// from the other tab"))
+	poll(t, other, "the other tab's save", `window.__prepEditor.saved()`)
+
+	do(t, ctx, focusEditor("lru.go"), ctrl(kb.End, false), typeKeys("\n// from the stale tab"))
+	poll(t, ctx, "the conflict", `document.getElementById("saved").textContent.includes("changed in another tab or browser")`)
+	if d, _, _ := env.store.Draft(context.Background(), store.LocalUserID, "lru"); !strings.Contains(d.Files["lru.go"], "// from the other tab") || strings.Contains(d.Files["lru.go"], "stale") {
+		t.Fatalf("the stale tab overwrote the newer draft: %.120q", d.Files["lru.go"])
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#saved button:nth-of-type(2)`)))
+	poll(t, ctx, "keeping this version", `window.__prepEditor.saved()`)
+	if d, _, _ := env.store.Draft(context.Background(), store.LocalUserID, "lru"); !strings.Contains(d.Files["lru.go"], "// from the stale tab") {
+		t.Errorf("\"Keep this version\" did not save it: %.120q", d.Files["lru.go"])
+	}
+}

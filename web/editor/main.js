@@ -99,24 +99,45 @@ function start() {
   const saveLocal = (synced) => {
     try { localStorage.setItem(key, JSON.stringify({files: current(), base: stamp, synced: !!synced})); } catch (e) { /* full or disabled: the server copy remains */ }
   };
-  const putDraft = (keepalive) => {
+  // putDraft saves the draft on the server, one save at a time, each saying which
+  // version it was edited from (base) so that a stale tab cannot overwrite a newer draft
+  // saved in another tab or browser; force saves over it.
+  const putDraft = (keepalive, force) => {
     pending = null;
     if (!data.user) { dirty = false; return Promise.resolve(); }
+    if (inflight && !keepalive) { pending = setTimeout(putDraft, 300); return Promise.resolve(); }
     inflight = true;
-    const body = JSON.stringify({files: current()});
-    return fetch("/api/labs/" + data.slug + "/draft", {method: "PUT", body, keepalive: !!keepalive, credentials: "same-origin",
+    const sent = JSON.stringify(current());
+    const payload = {files: current()};
+    if (!force) payload.base = stamp;
+    return fetch("/api/labs/" + data.slug + "/draft", {method: "PUT", body: JSON.stringify(payload), keepalive: !!keepalive, credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf}})
       .then((r) => r.json().then((j) => ({r, j})))
       .then(({r, j}) => {
+        if (r.status === 409) { conflict(j.error.message); return; }
         if (!r.ok) throw new Error(j.error ? j.error.message : r.statusText);
         stamp = Date.parse(j.updated_at) || stamp;
-        const same = body === JSON.stringify({files: current()});
+        const same = sent === JSON.stringify(current());
         saveLocal(same);
         if (same) dirty = false;
         savedEl.textContent = "Draft saved on the server";
       })
       .catch((e) => { savedEl.textContent = "Draft kept in this browser only: " + e.message; })
       .finally(() => { inflight = false; });
+  };
+  const conflict = (msg) => {
+    savedEl.textContent = msg + " ";
+    const reload = document.createElement("button");
+    reload.type = "button";
+    reload.className = "link";
+    reload.textContent = "Reload";
+    reload.addEventListener("click", () => { dirty = false; location.reload(); });
+    const keep = document.createElement("button");
+    keep.type = "button";
+    keep.className = "link";
+    keep.textContent = "Keep this version";
+    keep.addEventListener("click", () => putDraft(false, true));
+    savedEl.append(reload, " · ", keep);
   };
   const changed = (tr) => {
     if (tr.annotation(fromServer)) { saveLocal(true); return; }
