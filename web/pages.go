@@ -58,6 +58,9 @@ func parsePages(as *assets) (*pages, error) {
 		"last": func(v []int) int { return v[len(v)-1] },
 		"int":  func(n uint64) int { return int(n) },
 	}
+	for name, f := range labFuncs {
+		funcs[name] = f
+	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, prep.Wrap("web.templates", err)

@@ -202,10 +202,17 @@ func (s *Server) routes() {
 	s.e.POST("/labs/:slug/run", s.labGradeForm(labs.ModeRun))
 	s.e.POST("/labs/:slug/submit", s.labGradeForm(labs.ModeSubmit))
 	s.e.GET("/labs/:slug/attempts/:id", s.attemptPage, s.needUser)
+	s.e.POST("/labs/:slug/attempts/:id/restore", s.restoreForm, s.needUser)
+	s.e.POST("/labs/:slug/reset", s.resetForm, s.needUser)
 	api.GET("/labs", s.apiLabs)
 	api.GET("/labs/:slug", s.apiLab)
 	api.POST("/labs/:slug/runs", s.apiGrade(labs.ModeRun))
 	api.POST("/labs/:slug/submissions", s.apiGrade(labs.ModeSubmit))
+	api.GET("/labs/:slug/draft", s.apiDraft, s.needUser)
+	api.PUT("/labs/:slug/draft", s.apiSaveDraft, s.needUser)
+	api.DELETE("/labs/:slug/draft", s.apiResetDraft, s.needUser)
+	api.GET("/labs/:slug/attempts", s.apiAttempts, s.needUser)
+	api.GET("/attempts/:id", s.apiAttempt, s.needUser)
 
 	// Accounts.
 	s.e.GET("/login", s.loginPage)

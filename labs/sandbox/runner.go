@@ -68,6 +68,7 @@ func (r *runner) run() {
 	}
 	add(j.Candidate, roleCode)
 	add(j.Public, rolePublic)
+	add(j.Scratch, rolePublic) // the candidate's own tests: shown to them like the public ones
 	add(j.Hidden, roleHidden)
 	r.roles[helperFile] = roleGenerated
 
@@ -120,7 +121,7 @@ func (r *runner) load(im *importer, files []srcFile) ([]loadedTest, *loadError) 
 	for _, group := range []struct {
 		files  []labs.JobFile
 		hidden bool
-	}{{r.job.Public, false}, {r.job.Hidden, true}} {
+	}{{r.job.Public, false}, {r.job.Scratch, false}, {r.job.Hidden, true}} {
 		for _, name := range labs.TestNames(toFiles(group.files)) {
 			var fn func(*T)
 			if v, ok := syms[name]; ok && v.IsValid() {
