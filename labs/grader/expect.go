@@ -8,8 +8,9 @@ import (
 )
 
 // expectedTests returns the tests a grading of job must report, in order, from the
-// lab's own files as the parent holds them: the public tests' TestXxx functions, and in
-// ModeSubmit the hidden tests' and the performance tests lab.yaml names. The parent
+// lab's own files as the parent holds them: the public tests' TestXxx functions, then in
+// ModeRun the candidate's own tests, in ModeSubmit the hidden tests' and the performance
+// tests lab.yaml names. The parent
 // decides from this list, never from what the child says it planned, whether every test
 // ran.
 func expectedTests(job *labs.Job) []labs.PlannedTest {
@@ -18,6 +19,11 @@ func expectedTests(job *labs.Job) []labs.PlannedTest {
 		out = append(out, labs.PlannedTest{Name: name})
 	}
 	if job.Mode != labs.ModeSubmit {
+		// A Run also reports the candidate's own tests (the job's Scratch), after the
+		// public ones; a Submit never carries them.
+		for _, name := range labs.TestNames(jobFiles(job.Scratch)) {
+			out = append(out, labs.PlannedTest{Name: name})
+		}
 		return out
 	}
 	for _, name := range labs.TestNames(jobFiles(job.Hidden)) {

@@ -215,14 +215,21 @@ func TestForgedStreams(t *testing.T) {
 // per mode.
 func TestExpectedTestsFromTheLab(t *testing.T) {
 	lab := loadTestLab(t, "minilru")
+	own := "package " + lab.Package + "\n\nimport \"testing\"\n\nfunc TestMine(t *testing.T) {}\n"
 	for _, tc := range []struct {
-		mode labs.Mode
-		want string
+		mode  labs.Mode
+		files map[string]string
+		want  string
 	}{
-		{labs.ModeRun, "[TestPutGet TestMissing]"},
-		{labs.ModeSubmit, "[TestPutGet TestMissing TestEviction TestUpdate TestPerfGetPut]"},
+		{labs.ModeRun, nil, "[TestPutGet TestMissing]"},
+		{labs.ModeRun, map[string]string{"mine_test.go": own}, "[TestPutGet TestMissing TestMine]"},
+		{labs.ModeSubmit, nil, "[TestPutGet TestMissing TestEviction TestUpdate TestPerfGetPut]"},
 	} {
-		job, err := labs.NewJob(lab, labs.Files(lab.Solution), tc.mode)
+		files := labs.Files(lab.Solution)
+		for name, src := range tc.files {
+			files[name] = src
+		}
+		job, err := labs.NewJob(lab, files, tc.mode)
 		if err != nil {
 			t.Fatal(err)
 		}
