@@ -60,6 +60,10 @@ type Server struct {
 	pages      *pages
 	assets     *assets
 	signins    *signinLimiter
+	// authenticate checks a password (the store's Authenticate; tests count the calls).
+	authenticate func(ctx context.Context, name, password string) (store.User, error)
+	hashes       chan struct{} // a slot per password hash allowed to run
+	hashWait     time.Duration // how long a sign-in waits for a slot
 }
 
 // New builds the server, parsing every template and hashing every asset.
@@ -83,7 +87,10 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, statements: statements, grader: d.Grader, log: d.Logger, now: d.Now,
-		pages: pg, assets: as, signins: newSigninLimiter()}
+		pages: pg, assets: as, signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait}
+	if d.Store != nil {
+		s.authenticate = d.Store.Authenticate
+	}
 	s.e.HideBanner, s.e.HidePort = true, true
 	// The server faces clients directly unless an operator puts a proxy in front: never
 	// trust X-Forwarded-For, or a client could pick its own address for rate limits.
