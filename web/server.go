@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -44,6 +45,9 @@ type Deps struct {
 	Grader  *grader.Grader // nil: labs are shown but not graded
 	Logger  *slog.Logger
 	Now     func() time.Time // the clock; time.Now when nil (tests set it)
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; none means clients connect directly.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP front of prep.
@@ -92,9 +96,11 @@ func New(d Deps) (*Server, error) {
 		s.authenticate = d.Store.Authenticate
 	}
 	s.e.HideBanner, s.e.HidePort = true, true
-	// The server faces clients directly unless an operator puts a proxy in front: never
-	// trust X-Forwarded-For, or a client could pick its own address for rate limits.
-	s.e.IPExtractor = echo.ExtractIPDirect()
+	// The server faces clients directly unless an operator names the proxy in front:
+	// X-Forwarded-* from anyone else are ignored, or a client could pick its own
+	// address for rate limits and claim HTTPS.
+	s.e.IPExtractor = proxies(d.TrustedProxies).ipExtractor()
+	s.e.SchemeExtractor = proxies(d.TrustedProxies).scheme
 	s.e.HTTPErrorHandler = s.handleError
 	s.middleware()
 	s.routes()

@@ -115,12 +115,12 @@ func (s *Server) startSession(c echo.Context, u store.User) error {
 		return err
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: c.IsTLS(), MaxAge: int(store.SessionTTL / time.Second)})
+		SameSite: http.SameSiteLaxMode, Secure: secure(c), MaxAge: int(store.SessionTTL / time.Second)})
 	return nil
 }
 
 func (s *Server) clearSession(c echo.Context) {
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS(), MaxAge: -1})
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(c), MaxAge: -1})
 }
 
 func (s *Server) logout(c echo.Context) error {

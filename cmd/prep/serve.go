@@ -18,7 +18,7 @@ var serveCmd = &command{
 and your progress in DATA/prep.db. It stops cleanly on Ctrl-C or SIGTERM.`,
 	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
 		var cfg config
-		cfg.register(fs, env, "addr", "data", "content", "labs", "log")
+		cfg.register(fs, env, "addr", "data", "content", "labs", "log", "proxy")
 		return func(ctx context.Context, args []string) error {
 			if len(args) > 0 {
 				return usageErrorf(env, "serve takes no arguments (got %q); see prep help serve", args)
@@ -37,6 +37,10 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 		logger = slog.New(slog.NewJSONHandler(env.Stderr, nil))
 	default:
 		return usageErrorf(env, "--log-format must be text or json, not %q", cfg.logFormat)
+	}
+	proxies, err := trustedProxies(cfg.proxies)
+	if err != nil {
+		return usageErrorf(env, "%v", err)
 	}
 	lib, set, err := loadKnowledge(cfg.content, cfg.labs)
 	if err != nil {
@@ -60,7 +64,7 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 		return err
 	}
 	defer g.Close()
-	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, Logger: logger})
+	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, Logger: logger, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
