@@ -13,13 +13,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	"prep"
 	"prep/content"
 	"prep/content/search"
 	"prep/labs"
@@ -68,6 +66,7 @@ type Server struct {
 	authenticate func(ctx context.Context, name, password string) (store.User, error)
 	hashes       chan struct{} // a slot per password hash allowed to run
 	hashWait     time.Duration // how long a sign-in waits for a slot
+	csrfKey      []byte        // signs the CSRF tokens of forms (csrf.go)
 }
 
 // New builds the server, parsing every template and hashing every asset.
@@ -91,7 +90,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, statements: statements, grader: d.Grader, log: d.Logger, now: d.Now,
-		pages: pg, assets: as, signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait}
+		pages: pg, assets: as, signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait, csrfKey: newCSRFKey()}
 	if d.Store != nil {
 		s.authenticate = d.Store.Authenticate
 	}
@@ -173,23 +172,7 @@ func (s *Server) middleware() {
 	s.e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	s.e.Use(bodyLimit()) // 1 MB; POST /import up to 32 MiB
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
-	s.e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		// A cross-site form cannot send a JSON body without a CORS preflight, which this
-		// server never grants, so JSON requests need no token. Browsers that send
-		// Sec-Fetch-Site are checked by it; older ones by the token in forms.
-		Skipper: func(c echo.Context) bool {
-			return strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON)
-		},
-		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
-		CookieName:     "prep_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteLaxMode,
-		ContextKey:     "csrf",
-		ErrorHandler: func(error, echo.Context) error {
-			return prep.Errorf(prep.Forbidden, "csrf", "this form is out of date or came from another site: reload the page and submit it again")
-		},
-	}))
+	s.e.Use(s.csrf)
 	s.e.Use(s.identify)
 }
 
