@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -172,7 +173,10 @@ func (s *Server) grade(c echo.Context, mode labs.Mode) (map[string]string, *labs
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	res, err := s.grader.Grade(c.Request().Context(), l, files, mode)
+	s.extendDeadlines(c, s.timeouts.grade)
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeouts.grade)
+	defer cancel()
+	res, err := s.grader.Grade(ctx, l, files, mode)
 	if err != nil {
 		if after, busy := grader.RetryAfter(err); busy {
 			err = &retryError{err, max(1, int(after.Round(time.Second)/time.Second))}
