@@ -176,7 +176,13 @@ func (s *Server) grade(c echo.Context, mode labs.Mode) (map[string]string, *labs
 	s.extendDeadlines(c, s.timeouts.grade)
 	ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeouts.grade)
 	defer cancel()
+	client, anon := gradingClient(c)
+	release, err := s.quota.acquire(ctx, client, anon)
+	if err != nil {
+		return files, nil, 0, err
+	}
 	res, err := s.grader.Grade(ctx, l, files, mode)
+	release()
 	if err != nil {
 		if after, busy := grader.RetryAfter(err); busy {
 			err = &retryError{err, max(1, int(after.Round(time.Second)/time.Second))}

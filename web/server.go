@@ -87,6 +87,7 @@ type Server struct {
 	statements map[string]template.HTML // lab statements rendered at start-up, by slug
 	grader     Grader
 	timeouts   timeouts
+	quota      *gradingQuota
 	log        *slog.Logger
 	now        func() time.Time
 	pages      *pages
@@ -120,7 +121,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, statements: statements, grader: d.Grader, log: d.Logger, now: d.Now,
-		pages: pg, assets: as, signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait, csrfKey: newCSRFKey(), timeouts: defaultTimeouts}
+		pages: pg, assets: as, signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait, csrfKey: newCSRFKey(), timeouts: defaultTimeouts, quota: newGradingQuota(d.GradingWorkers)}
 	if d.Store != nil {
 		s.authenticate = d.Store.Authenticate
 	}

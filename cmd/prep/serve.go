@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 
 	"prep/content/search"
 	"prep/web"
@@ -59,12 +60,13 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 		return err
 	}
 	defer idx.Close()
-	g, err := newGrader(0, logger)
+	workers := runtime.NumCPU() // the grader's and the per-client quota's, the same number
+	g, err := newGrader(workers, logger)
 	if err != nil {
 		return err
 	}
 	defer g.Close()
-	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, Logger: logger, TrustedProxies: proxies})
+	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, GradingWorkers: workers, Logger: logger, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
