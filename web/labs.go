@@ -22,6 +22,9 @@ import (
 // attemptsShown is how many past attempts the lab page lists.
 const attemptsShown = 20
 
+// importedNote heads the result of an imported attempt.
+const importedNote = "Imported from a progress file: this server did not grade this attempt, so its verdict is only what the file says and it does not count towards the lab's status. Submit the code again to have it graded."
+
 // labView is a lab as pages show it: never the solution or the hidden tests.
 type labView struct {
 	*labs.Lab
@@ -297,8 +300,14 @@ func (s *Server) attemptPage(c echo.Context) error {
 		return prep.Errorf(prep.NotFound, "attempt", "no attempt %d for this lab", id)
 	}
 	var res labs.Result
-	if err := json.Unmarshal(a.ResultJSON, &res); err != nil {
-		return prep.Wrap("web.attempt", err)
+	if len(a.ResultJSON) > 0 {
+		if err := json.Unmarshal(a.ResultJSON, &res); err != nil && !a.Imported {
+			return prep.Wrap("web.attempt", err)
+		}
+	}
+	if a.Imported {
+		// The file said so; this server never checked it.
+		res.Notes = append([]string{importedNote}, res.Notes...)
 	}
 	return s.renderLab(c, http.StatusOK, &res, a.Source)
 }
