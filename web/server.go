@@ -45,7 +45,7 @@ type timeouts struct {
 // defaultTimeouts are the server's timeouts; tests shorten them.
 var defaultTimeouts = timeouts{
 	readHeader: 5 * time.Second,
-	read:       20 * time.Second,
+	read:       30 * time.Second, // no shorter than request: its passing cancels a handler's context
 	request:    30 * time.Second,
 	write:      40 * time.Second, // request, and time to send the answer
 	idle:       60 * time.Second,
