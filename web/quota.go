@@ -24,7 +24,7 @@ const gradingWaitsPerClient = 2
 // least one), and, once accounts exist, everyone not signed in shares that same half
 // together: anonymous addresses are cheap to come by, so a signed-in user always finds
 // the other half free of them. Gradings beyond a client's share wait in arrival order,
-// a few per client and 4 per worker in all, and a freed worker goes to the first waiting
+// a few per client and the grader's queue size in all, and a freed worker goes to the first waiting
 // grading whose client is within its share.
 type gradingQuota struct {
 	workers, share, maxWaiting int
@@ -44,11 +44,16 @@ type gradingTicket struct {
 	ready  chan struct{} // closed when admitted
 }
 
-func newGradingQuota(workers int) *gradingQuota {
+// newGradingQuota shares workers (runtime.NumCPU() when 0) with at most queue gradings
+// waiting (4 × workers when 0).
+func newGradingQuota(workers, queue int) *gradingQuota {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	return &gradingQuota{workers: workers, share: max(1, workers/2), maxWaiting: 4 * workers,
+	if queue <= 0 {
+		queue = 4 * workers
+	}
+	return &gradingQuota{workers: workers, share: max(1, workers/2), maxWaiting: queue,
 		running: map[string]int{}, avg: 2 * time.Second}
 }
 

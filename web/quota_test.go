@@ -145,7 +145,7 @@ func TestGradingQuota(t *testing.T) {
 // TestGradingQuotaOffline: without accounts every client is anonymous but no class
 // limit applies; two addresses each get their share, a third waits.
 func TestGradingQuotaOffline(t *testing.T) {
-	q := newGradingQuota(2)
+	q := newGradingQuota(2, 0)
 	ctx := context.Background()
 	r1, err := q.acquire(ctx, "ip:a", false)
 	if err != nil {

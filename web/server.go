@@ -70,8 +70,11 @@ type Deps struct {
 	// GradingWorkers is how many gradings Grader runs at once (runtime.NumCPU() when
 	// 0); the per-client grading quota is a share of them.
 	GradingWorkers int
-	Logger         *slog.Logger
-	Now            func() time.Time // the clock; time.Now when nil (tests set it)
+	// GradingQueue is how many gradings may wait for a worker in all (4 ×
+	// GradingWorkers when 0), as the grader's own queue.
+	GradingQueue int
+	Logger       *slog.Logger
+	Now          func() time.Time // the clock; time.Now when nil (tests set it)
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed; none means clients connect directly.
 	TrustedProxies []netip.Prefix
@@ -121,7 +124,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, statements: statements, grader: d.Grader, log: d.Logger, now: d.Now,
-		pages: pg, assets: as, signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait, csrfKey: newCSRFKey(), timeouts: defaultTimeouts, quota: newGradingQuota(d.GradingWorkers)}
+		pages: pg, assets: as, signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait, csrfKey: newCSRFKey(), timeouts: defaultTimeouts, quota: newGradingQuota(d.GradingWorkers, d.GradingQueue)}
 	if d.Store != nil {
 		s.authenticate = d.Store.Authenticate
 	}

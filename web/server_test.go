@@ -90,7 +90,8 @@ func newTestEnvDeps(t *testing.T, gc grader.Config, edit func(*Deps)) *testEnv {
 	}
 	t.Cleanup(func() { g.Close() })
 	e := &testEnv{store: db, clock: time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)}
-	d := Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, Now: e.now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	d := Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, GradingWorkers: gc.Workers, GradingQueue: gc.QueueSize,
+		Now: e.now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if edit != nil {
 		edit(&d)
 	}
