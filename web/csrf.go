@@ -31,7 +31,7 @@ const (
 	csrfFormField = "_csrf"        // form field with the token
 	csrfHeader    = "X-CSRF-Token" // or this header
 	csrfCookie    = "prep_csrf"    // the pre-session cookie a token is bound to before sign-in
-	csrfKey       = "csrf"         // context key of the token for pages
+	csrfKey       = "csrf"         // context key of the request's token, once computed
 )
 
 // errCSRF is what a refused request is told.
@@ -44,18 +44,15 @@ func newCSRFKey() []byte {
 	return k
 }
 
-// csrf is the middleware: it gives pages their token and checks requests that are not
-// GET, HEAD or OPTIONS as described above.
+// csrf is the middleware: it checks requests that are not GET, HEAD or OPTIONS as
+// described above. Pages get their token from render (csrfToken).
 func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		req := c.Request()
-		token := s.csrfToken(c)
-		c.Set(csrfKey, token)
-		switch req.Method {
+		switch c.Request().Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			return next(c)
 		}
-		if !s.sameOrigin(c, token) {
+		if !s.sameOrigin(c) {
 			return errCSRF
 		}
 		return next(c)
@@ -63,7 +60,7 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // sameOrigin reports whether an unsafe request provably comes from this origin.
-func (s *Server) sameOrigin(c echo.Context, token string) bool {
+func (s *Server) sameOrigin(c echo.Context) bool {
 	req := c.Request()
 	if site := req.Header.Get("Sec-Fetch-Site"); site != "" {
 		return site == "same-origin"
@@ -78,12 +75,16 @@ func (s *Server) sameOrigin(c echo.Context, token string) bool {
 	if got == "" {
 		got = c.FormValue(csrfFormField)
 	}
-	return got != "" && hmac.Equal([]byte(got), []byte(token))
+	return got != "" && hmac.Equal([]byte(got), []byte(s.csrfToken(c)))
 }
 
 // csrfToken returns the token of c's client: bound to its session cookie when it has
-// one, otherwise to its pre-session cookie, which is set here when missing.
+// one, otherwise to its pre-session cookie, which is set here when missing. It is
+// computed once per request.
 func (s *Server) csrfToken(c echo.Context) string {
+	if t, ok := c.Get(csrfKey).(string); ok {
+		return t
+	}
 	binding := ""
 	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
 		binding = "session:" + ck.Value
@@ -98,5 +99,7 @@ func (s *Server) csrfToken(c echo.Context) string {
 	}
 	m := hmac.New(sha256.New, s.csrfKey)
 	m.Write([]byte(binding))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	t := base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	c.Set(csrfKey, t)
+	return t
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -185,5 +186,29 @@ func TestCSRFTokenIsBoundToTheSession(t *testing.T) {
 				t.Errorf("status %d, allowed %v\n%.300s", code, tc.allowed, body)
 			}
 		})
+	}
+}
+
+// TestCSRFCookieOnlyWithPages: the pre-session cookie is set by pages that carry a form
+// token, never by cacheable assets or the read-only API.
+func TestCSRFCookieOnlyWithPages(t *testing.T) {
+	env := newTestEnv(t)
+	_, body, _ := page(t, env.ts.Client(), env.ts.URL+"/")
+	asset := regexp.MustCompile(`href="(/static/[^"]+)"`).FindStringSubmatch(body)
+	if asset == nil {
+		t.Fatal("no asset on the home page")
+	}
+	for _, tc := range []struct {
+		path   string
+		cookie bool
+	}{{"/login", true}, {"/cards/circuit-breaker", true}, {asset[1], false}, {"/api/cards", false}, {"/healthz", false}} {
+		resp, err := http.Get(env.ts.URL + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := strings.Contains(resp.Header.Get("Set-Cookie"), csrfCookie+"="); got != tc.cookie {
+			t.Errorf("%s: sets the CSRF cookie %v, want %v", tc.path, got, tc.cookie)
+		}
 	}
 }
