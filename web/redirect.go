@@ -13,16 +13,11 @@ import (
 // host), so next is refused outright if it holds anything a browser might reinterpret,
 // then parsed, and only its cleaned path and query are kept.
 func safeNext(next string) string {
-	for _, r := range next {
-		if unicode.IsControl(r) || unicode.IsSpace(r) || r == '\\' {
-			return "/"
-		}
-	}
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+	if !plain(next) || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !plain(u.Path) {
 		return "/"
 	}
 	// The decoded path decides: "/%2F/evil" is "//evil" to some proxies and browsers.
@@ -30,7 +25,7 @@ func safeNext(next string) string {
 		return "/"
 	}
 	p := path.Clean(u.Path)
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
 		return "/"
 	}
 	out := (&url.URL{Path: p, RawQuery: u.RawQuery}).String()
@@ -39,4 +34,14 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return out
+}
+
+// plain reports whether s has no control characters, spaces or backslashes.
+func plain(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.IsSpace(r) || r == '\\' {
+			return false
+		}
+	}
+	return true
 }
