@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"prep"
 )
 
@@ -66,5 +68,28 @@ func TestLongWordsSearch(t *testing.T) {
 		if _, err := ix.Search(Query{Text: q}); err != nil {
 			t.Errorf("%.20s…: %v", q, err)
 		}
+	}
+}
+
+// BenchmarkAdvancedQueryCost compares the costliest advanced queries checkCost admits
+// with the one of issue 10 it refuses (run here without the check, as it ran before):
+//
+//	go test ./content/search -run '^$' -bench AdvancedQueryCost -benchtime 3x
+func BenchmarkAdvancedQueryCost(b *testing.B) {
+	ix := embeddedIndex(b)
+	for _, bc := range []struct{ name, query string }{
+		{"refused/64 leading wildcards", strings.TrimSpace(strings.Repeat("*e* ", 64))},
+		{"admitted/4 wildcards and 110 terms", "co* re* se* de* " + strings.Repeat("x ", 110)},
+		{"admitted/4 regexps", "/co.*/ /re.*/ /se.*/ /de.*/"},
+		{"admitted/4 fuzzy terms", "consisten~2 replicatio~2 partitio~2 availabil~2"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			q := bleve.NewQueryStringQuery(bc.query)
+			for range b.N {
+				if _, err := ix.run(Query{Size: 20}, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
