@@ -4,7 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 func TestSafeNext(t *testing.T) {
@@ -62,6 +66,35 @@ func TestLoginRedirectStaysLocal(t *testing.T) {
 		u, err := url.Parse(loc)
 		if err != nil || loc != "/" || u.Host != "" {
 			t.Errorf("next %q: redirected to %q, want /", next, loc)
+		}
+	}
+}
+
+// TestBrowserLoginRedirectStaysLocal: in chromium, which drops tabs from URLs and reads
+// backslashes as slashes, signing in with a hostile next= stays on this server.
+func TestBrowserLoginRedirectStaysLocal(t *testing.T) {
+	env := newTestEnv(t)
+	if _, err := env.store.AddUser(context.Background(), "ana", "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse(env.ts.URL)
+	for _, next := range []string{"/\t/evil.example/", "/\\evil.example/", "https:evil.example"} {
+		b := browser(t, false)
+		do(t, b, chromedp.Navigate(env.ts.URL+"/login?next="+url.QueryEscape(next)), chromedp.WaitVisible(chromedp.CSS("#password")),
+			chromedp.SendKeys(chromedp.CSS("#name"), "ana"), chromedp.SendKeys(chromedp.CSS("#password"), "correct horse battery"),
+			chromedp.Submit(chromedp.CSS("#password")))
+		var loc string
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			loc = eval[string](t, b, `location.href`)
+			if !strings.HasSuffix(loc, "/login?next="+url.QueryEscape(next)) && eval[string](t, b, `document.readyState`) == "complete" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("next %q: no page of this server came after signing in (last location %q): the browser was sent elsewhere", next, loc)
+			}
+		}
+		if u, err := url.Parse(loc); err != nil || u.Host != base.Host || u.Path != "/" {
+			t.Errorf("next %q: signed in and went to %q, want %s/", next, loc, env.ts.URL)
 		}
 	}
 }
