@@ -25,8 +25,11 @@ import (
 //     since no browser sends one to another origin without a CORS preflight, which this
 //     server never grants; a form needs the token of its page (csrfFormField), an HMAC of
 //     the session cookie (or, before signing in, of a random pre-session cookie) under
-//     a key that never leaves the process. A cookie another site planted cannot come
-//     with a matching token, unlike a double-submit cookie.
+//     a key that never leaves the process (a restart asks such forms to be reloaded).
+//     Unlike a double-submit cookie, a value another site plants has no token to go
+//     with it; only a pre-session pair the attacker fetched from this server itself
+//     could be planted whole, into a client that is not signed in and sends neither
+//     header, which no current browser is.
 const (
 	csrfFormField = "_csrf"        // form field with the token
 	csrfHeader    = "X-CSRF-Token" // or this header
