@@ -124,7 +124,9 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, statements: statements, grader: d.Grader, log: d.Logger, now: d.Now,
-		pages: pg, assets: as, signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait, csrfKey: newCSRFKey(), timeouts: defaultTimeouts, quota: newGradingQuota(d.GradingWorkers, d.GradingQueue)}
+		pages: pg, assets: as, timeouts: defaultTimeouts, csrfKey: newCSRFKey(),
+		signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait,
+		quota: newGradingQuota(d.GradingWorkers, d.GradingQueue)}
 	if d.Store != nil {
 		s.authenticate = d.Store.Authenticate
 	}
