@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -212,20 +211,10 @@ func (s *Server) grade(c echo.Context, mode labs.Mode) (map[string]string, *labs
 func (s *Server) labGradeForm(mode labs.Mode) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		files, res, _, err := s.grade(c, mode)
-		if err != nil && files != nil {
-			// The lab page again, with the code as sent and the reason, so nothing typed is lost.
-			switch prep.KindOf(err) {
-			case prep.Invalid:
-				return s.renderLab(c, http.StatusBadRequest, &labs.Result{Mode: mode, Verdict: "invalid", Message: prep.Message(err)}, files)
-			case prep.TooMany, prep.Unavailable:
-				var ra interface{ RetryAfter() int }
-				if errors.As(err, &ra) {
-					c.Response().Header().Set("Retry-After", strconv.Itoa(ra.RetryAfter()))
-				}
-				return s.renderLab(c, statusOf[prep.KindOf(err)], &labs.Result{Mode: mode, Verdict: "busy", Message: prep.Message(err)}, files)
-			}
-		}
 		if err != nil {
+			if prep.KindOf(err) == prep.Invalid && files != nil {
+				return s.renderLab(c, http.StatusBadRequest, &labs.Result{Verdict: "invalid", Message: prep.Message(err)}, files)
+			}
 			return err
 		}
 		return s.renderLab(c, http.StatusOK, res, files)
