@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -21,9 +20,6 @@ import (
 
 // attemptsShown is how many past attempts the lab page lists.
 const attemptsShown = 20
-
-// importedNote heads the result of an imported attempt.
-const importedNote = "Imported from a progress file: this server did not grade this attempt, so its verdict is only what the file says and it does not count towards the lab's status. Submit the code again to have it graded."
 
 // labView is a lab as pages show it: never the solution or the hidden tests.
 type labView struct {
@@ -176,16 +172,7 @@ func (s *Server) grade(c echo.Context, mode labs.Mode) (map[string]string, *labs
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	s.extendDeadlines(c, s.timeouts.grade)
-	ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeouts.grade)
-	defer cancel()
-	client, anon := gradingClient(c)
-	release, err := s.quota.acquire(ctx, client, anon)
-	if err != nil {
-		return files, nil, 0, err
-	}
-	res, err := s.grader.Grade(ctx, l, files, mode)
-	release()
+	res, err := s.gradeInTurn(c, l, files, mode)
 	if err != nil {
 		if after, busy := grader.RetryAfter(err); busy {
 			err = &retryError{err, max(1, int(after.Round(time.Second)/time.Second))}
@@ -299,17 +286,11 @@ func (s *Server) attemptPage(c echo.Context) error {
 	if a.Lab != c.Param("slug") {
 		return prep.Errorf(prep.NotFound, "attempt", "no attempt %d for this lab", id)
 	}
-	var res labs.Result
-	if len(a.ResultJSON) > 0 {
-		if err := json.Unmarshal(a.ResultJSON, &res); err != nil && !a.Imported {
-			return prep.Wrap("web.attempt", err)
-		}
+	res, err := attemptResult(&a)
+	if err != nil {
+		return err
 	}
-	if a.Imported {
-		// The file said so; this server never checked it.
-		res.Notes = append([]string{importedNote}, res.Notes...)
-	}
-	return s.renderLab(c, http.StatusOK, &res, a.Source)
+	return s.renderLab(c, http.StatusOK, res, a.Source)
 }
 
 // cardLabs lists a card's labs with the user's status, for the card page.

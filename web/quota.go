@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"prep"
+	"prep/labs"
 )
 
 // gradingWaitsPerClient is how many of one client's gradings may wait for a worker
@@ -55,6 +56,22 @@ func newGradingQuota(workers, queue int) *gradingQuota {
 	}
 	return &gradingQuota{workers: workers, share: max(1, workers/2), maxWaiting: queue,
 		running: map[string]int{}, avg: 2 * time.Second}
+}
+
+// gradeInTurn grades files for c's client when its quota lets it, within the grading
+// routes' own time limit (timeouts.grade), which the connection's deadlines are moved
+// to first.
+func (s *Server) gradeInTurn(c echo.Context, l *labs.Lab, files map[string]string, mode labs.Mode) (*labs.Result, error) {
+	s.extendDeadlines(c, s.timeouts.grade)
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeouts.grade)
+	defer cancel()
+	client, anon := gradingClient(c)
+	release, err := s.quota.acquire(ctx, client, anon)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return s.grader.Grade(ctx, l, files, mode)
 }
 
 // gradingClient says whose quota a grading counts against: the account when signed in,

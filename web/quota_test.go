@@ -127,6 +127,16 @@ func TestGradingQuota(t *testing.T) {
 	if ans := <-answers["a4"]; ans.code != http.StatusTooManyRequests || ans.retry == "" || !strings.Contains(ans.body, "your share of this server's graders") {
 		t.Errorf("a4: %d, Retry-After %q, %s; want 429 with Retry-After", ans.code, ans.retry, ans.body)
 	}
+	// The lab page's Run button is refused alike.
+	form := httptest.NewRequest(http.MethodPost, "/labs/lru/run", strings.NewReader("file:lru.go=package+lru"))
+	form.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	form.Header.Set("Sec-Fetch-Site", "same-origin")
+	form.RemoteAddr = a + ":40001"
+	rec := httptest.NewRecorder()
+	env.srv.Handler().ServeHTTP(rec, form)
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "your share of this server") {
+		t.Errorf("form run over the quota: %d, Retry-After %q\n%.3000s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
 	// ana's Run starts at once, ahead of every anonymous grading waiting.
 	run("u1", a, true)
 	started("u1")
