@@ -11,6 +11,7 @@ import (
 	"errors"
 	"html/template"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
 	"time"
@@ -150,19 +151,17 @@ func (s *Server) Handler() http.Handler { return s.e }
 // the address once the listener is open.
 func (s *Server) Serve(ctx context.Context, addr string, ready func(addr string)) error {
 	t := s.timeouts
-	srv := &http.Server{Addr: addr, ReadHeaderTimeout: t.readHeader, ReadTimeout: t.read, WriteTimeout: t.write, IdleTimeout: t.idle}
-	errc := make(chan error, 1)
-	go func() { errc <- s.e.StartServer(srv) }()
-	// Wait for the listener so the caller can print the real address (":0" picks one).
-	for s.e.Listener == nil {
-		select {
-		case err := <-errc:
-			return err
-		case <-time.After(5 * time.Millisecond):
-		}
+	srv := &http.Server{Handler: s.e, ReadHeaderTimeout: t.readHeader, ReadTimeout: t.read, WriteTimeout: t.write, IdleTimeout: t.idle}
+	// Listening here, before serving, gives the caller the real address (":0" picks
+	// one) without waiting on echo's listener from another goroutine.
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
 	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
-		ready(s.e.Listener.Addr().String())
+		ready(ln.Addr().String())
 	}
 	select {
 	case err := <-errc:
@@ -171,7 +170,6 @@ func (s *Server) Serve(ctx context.Context, addr string, ready func(addr string)
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	// srv, not s.e.Shutdown: echo's Shutdown stops its own default server, not this one.
 	if err := srv.Shutdown(sctx); err != nil {
 		return err
 	}
