@@ -84,9 +84,9 @@ func BenchmarkAdvancedQueryCost(b *testing.B) {
 		{"admitted/4 fuzzy terms", "consisten~2 replicatio~2 partitio~2 availabil~2"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			q := bleve.NewQueryStringQuery(bc.query)
+			req := bleve.NewSearchRequestOptions(bleve.NewQueryStringQuery(bc.query), 20, 0, false)
 			for range b.N {
-				if _, err := ix.run(Query{Size: 20}, q); err != nil {
+				if _, err := ix.idx.Search(req); err != nil {
 					b.Fatal(err)
 				}
 			}
