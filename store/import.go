@@ -20,7 +20,8 @@ import (
 // have no progress yet (no rated cards, reviews or attempts: a Conflict error
 // otherwise). Everything is checked before anything is written; the first bad value
 // gives an Invalid error naming its JSON path, such as "reviews[12].after.stability".
-// The file's settings replace the user's.
+// The file's settings replace the user's. Its lab attempts are kept as Imported: this
+// server did not grade them, so they never count towards LabStatus.
 func (db *DB) Import(ctx context.Context, userID int64, r io.Reader) error {
 	const op = "store.Import"
 	doc, err := decodeDoc(r)
@@ -222,7 +223,8 @@ func (doc *exportDoc) check() (*importData, error) {
 	for i, ea := range doc.Attempts {
 		p := fmt.Sprintf("attempts[%d]", i)
 		a := Attempt{Lab: ea.Lab, Mode: ea.Mode, Verdict: ea.Verdict, ResultJSON: []byte(ea.Result), Source: ea.Source,
-			Duration: time.Duration(ea.DurationMS) * time.Millisecond, CreatedAt: truncMS(time.Time(ea.CreatedAt))}
+			Duration: time.Duration(ea.DurationMS) * time.Millisecond, CreatedAt: truncMS(time.Time(ea.CreatedAt)),
+			Imported: true} // whatever the file says, this server did not grade it
 		if len(ea.Result) == 0 {
 			a.ResultJSON = nil
 		}

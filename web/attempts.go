@@ -30,6 +30,7 @@ type attemptJSON struct {
 	At         time.Time         `json:"at"`
 	DurationMS int64             `json:"duration_ms"`
 	URL        string            `json:"url"`
+	Imported   bool              `json:"imported,omitempty"` // read from a progress file, not graded here
 	Files      map[string]string `json:"files,omitempty"`
 	Result     *labs.Result      `json:"result,omitempty"`
 }
@@ -37,7 +38,7 @@ type attemptJSON struct {
 // summarize turns a stored attempt into its JSON, counting its tests from the result.
 func summarize(a *store.Attempt, full bool) attemptJSON {
 	j := attemptJSON{ID: a.ID, Lab: a.Lab, Mode: a.Mode, Verdict: a.Verdict, At: a.CreatedAt.UTC(),
-		DurationMS: a.Duration.Milliseconds(), URL: fmt.Sprintf("/labs/%s/attempts/%d", a.Lab, a.ID)}
+		DurationMS: a.Duration.Milliseconds(), URL: fmt.Sprintf("/labs/%s/attempts/%d", a.Lab, a.ID), Imported: a.Imported}
 	var res labs.Result
 	if len(a.ResultJSON) > 0 && json.Unmarshal(a.ResultJSON, &res) == nil {
 		pass, _, _ := res.Counts()
@@ -103,11 +104,11 @@ func (s *Server) attemptPage(c echo.Context) error {
 	if a.Lab != c.Param("slug") {
 		return prep.Errorf(prep.NotFound, "attempt", "no attempt %d for this lab", a.ID)
 	}
-	var res labs.Result
-	if err := json.Unmarshal(a.ResultJSON, &res); err != nil {
-		return prep.Wrap("web.attempt", err)
+	res, err := attemptResult(&a)
+	if err != nil {
+		return err
 	}
-	return s.renderLab(c, http.StatusOK, &res, &a)
+	return s.renderLab(c, http.StatusOK, res, &a)
 }
 
 // namedFile is a file for templates, which range over slices in order.

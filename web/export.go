@@ -25,9 +25,9 @@ const (
 var errImportTooLarge = prep.Errorf(prep.Invalid, "import", "the progress file is larger than %d MiB, the most an import accepts", maxImportSize>>20)
 
 // bodyLimit caps request bodies at maxBodySize, except POST /import, which may carry a
-// progress file of up to maxImportSize. It must run before the CSRF middleware, which
-// reads form bodies to find the token.
-func bodyLimit() echo.MiddlewareFunc {
+// progress file of up to maxImportSize and gets timeouts.importRead to send it. It must
+// run before the CSRF middleware, which reads form bodies to find the token.
+func (s *Server) bodyLimit() echo.MiddlewareFunc {
 	general := middleware.BodyLimit(maxBodySize)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		limited := general(next)
@@ -40,6 +40,7 @@ func bodyLimit() echo.MiddlewareFunc {
 				return errImportTooLarge
 			}
 			req.Body = http.MaxBytesReader(c.Response(), req.Body, maxImportBody)
+			s.extendDeadlines(c, s.timeouts.importRead)
 			return next(c)
 		}
 	}

@@ -170,7 +170,7 @@ func TestImportSizeCap(t *testing.T) {
 	env := newTestEnv(t)
 	e := echo.New()
 	e.HTTPErrorHandler = env.srv.handleError
-	e.Use(bodyLimit())
+	e.Use(env.srv.bodyLimit())
 	asLocalUser := func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			c.Set(userKey, store.User{ID: store.LocalUserID})

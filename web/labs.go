@@ -217,7 +217,7 @@ func (s *Server) grade(c echo.Context, mode labs.Mode) (map[string]string, *labs
 		}
 	}
 	graded := forMode(files, mode)
-	res, err := s.grader.Grade(c.Request().Context(), l, graded, mode)
+	res, err := s.gradeInTurn(c, l, graded, mode)
 	if err != nil {
 		if after, busy := grader.RetryAfter(err); busy {
 			err = &retryError{err, max(1, int(after.Round(time.Second)/time.Second))}

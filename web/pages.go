@@ -90,7 +90,7 @@ func (s *Server) render(c echo.Context, status int, name string, data map[string
 	}
 	data["Path"] = c.Request().URL.Path
 	data["Topics"] = s.lib.Topics()
-	data["CSRF"] = c.Get("csrf")
+	data["CSRF"] = s.csrfToken(c)
 	data["Progress"] = s.store != nil
 	data["SignInMode"] = c.Get("signInMode")
 	if u, ok := currentUser(c); ok {

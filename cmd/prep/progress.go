@@ -166,7 +166,8 @@ var importCmd = &command{
 	name:    "import",
 	usage:   "FILE",
 	summary: "import progress exported by prep export into a user with no progress",
-	help:    `"prep import FILE" loads a JSON export into --user (default: the offline user), which must have no progress yet.`,
+	help: `"prep import FILE" loads a JSON export into --user (default: the offline user), which must have no progress yet.
+Its lab attempts are kept and shown as imported: only gradings done by this server mark a lab passed.`,
 	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
 		var cfg config
 		cfg.register(fs, env, "data")

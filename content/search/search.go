@@ -290,8 +290,12 @@ func (ix *Index) textQuery(q Query, fuzzy bool) (query.Query, error) {
 	}
 	if q.Advanced {
 		qs := bleve.NewQueryStringQuery(text)
-		if _, err := qs.Parse(); err != nil {
+		parsed, err := qs.Parse()
+		if err != nil {
 			return nil, prep.Errorf(prep.Invalid, "search", "query syntax: %v (in advanced mode use field:value, +must, -not, \"a phrase\"; or turn advanced mode off)", err)
+		}
+		if err := checkCost(parsed); err != nil {
+			return nil, err
 		}
 		return qs, nil
 	}
@@ -337,7 +341,7 @@ func (ix *Index) fuzzyQuery(text string) query.Query {
 				q = bleve.NewTermQuery(term)
 			} else {
 				fq := bleve.NewFuzzyQuery(term)
-				fq.SetFuzziness(1 + n/8)
+				fq.SetFuzziness(min(MaxFuzziness, 1+n/8)) // bleve refuses more than 2
 				q = fq
 			}
 			q.SetField(f.field)
