@@ -32,6 +32,7 @@ var csrfRoutes = []csrfRoute{
 	{"POST", "/review/undo", "", ""},
 	{"POST", "/settings", "desired_retention=0.7&new_per_day=99&rollover_hour=4&max_interval_days=365&time_zone=UTC", ""},
 	{"POST", "/import", "", ""},
+	{"POST", "/import/confirm", "", ""},
 	{"POST", "/labs/nope/run", "file:lru.go=package+lru", ""},
 	{"POST", "/labs/nope/submit", "file:lru.go=package+lru", ""},
 	{"POST", "/api/review/ratings", "card=circuit-breaker&rating=3", `{"card":"circuit-breaker","rating":3}`},

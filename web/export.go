@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"prep"
+	"prep/store"
 )
 
 // Limits of progress imports. A progress file holds one line per review, so even
@@ -129,14 +130,28 @@ func (s *Server) importProgress(c echo.Context) error {
 	// The file is read to its end by Import; past the cap, the reader fails and the
 	// error says why, whatever Import made of the cut-off JSON.
 	cr := &cappedReader{r: r, left: maxImportSize}
-	if err := s.store.Import(req.Context(), u.ID, cr); err != nil {
+	p, err := store.ReadProgress(cr)
+	if err != nil {
 		if cr.over || isTooLarge(err) {
 			return errImportTooLarge
 		}
 		return err
 	}
+	mode, err := importMode(c)
+	if err != nil {
+		return err
+	}
+	plan, err := s.store.ImportProgress(req.Context(), u.ID, p, mode)
+	switch {
+	case prep.KindOf(err) == prep.Conflict && !isJSON && !wantsJSON(c):
+		return s.previewImport(c, u, p) // the account has progress: replace or merge?
+	case prep.KindOf(err) == prep.Conflict:
+		return prep.Errorf(prep.Conflict, "import", "%s: send mode=replace or mode=merge (as a query parameter)", prep.Message(err))
+	case err != nil:
+		return err
+	}
 	if isJSON || wantsJSON(c) {
-		return c.JSON(http.StatusOK, map[string]any{"imported": true})
+		return c.JSON(http.StatusOK, map[string]any{"imported": true, "plan": plan})
 	}
 	return c.Redirect(http.StatusSeeOther, "/stats")
 }

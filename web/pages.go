@@ -20,7 +20,7 @@ import (
 var templateFS embed.FS
 
 // pageNames lists every page template; New fails if one is missing.
-var pageNames = []string{"home", "topic", "card", "case", "search", "error", "login", "account", "review", "stats", "settings", "labs", "lab", "decks", "suspended"}
+var pageNames = []string{"home", "topic", "card", "case", "search", "error", "login", "account", "review", "stats", "settings", "labs", "lab", "decks", "suspended", "import"}
 
 // pages holds each page parsed together with the layout, once.
 type pages struct{ byName map[string]*template.Template }

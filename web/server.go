@@ -97,6 +97,7 @@ type Server struct {
 	pages      *pages
 	assets     *assets
 	signins    *signinLimiter
+	pending    pendingImports // uploads waiting for "replace or merge?"
 	// authenticate checks a password (the store's Authenticate; tests count the calls).
 	authenticate func(ctx context.Context, name, password string) (store.User, error)
 	hashes       chan struct{} // a slot per password hash allowed to run
@@ -278,6 +279,7 @@ func (s *Server) routes() {
 	s.e.GET("/export.csv", s.exportCSV, s.needUser)
 	s.e.GET("/export.apkg", s.exportAnki)
 	s.e.POST("/import", s.importProgress, s.needUser)
+	s.e.POST("/import/confirm", s.confirmImport, s.needUser)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 
 	// Browsers ask for /favicon.ico whatever the page links; answer with the icon.

@@ -72,6 +72,8 @@ func TestCommands(t *testing.T) {
 		{"export unknown user", []string{"export", "--data", data, "--user", "nobody"}, nil, 1, "", `no user "nobody" (see prep user list)`},
 		{"import into a fresh database", []string{"import", "--data", t.TempDir(), exported}, nil, 0, "imported", ""},
 		{"import a missing file", []string{"import", "--data", data, filepath.Join(data, "none.json")}, nil, 1, "", "no such file"},
+		{"import, dry run of a merge", []string{"import", "--data", data, "--mode", "merge", "--dry-run", exported}, nil, 0, "would import", ""},
+		{"import, a mode that is none", []string{"import", "--data", data, "--mode", "sideways", exported}, nil, 1, "", `import mode "sideways" is not one of replace, merge`},
 		{"content check usage", []string{"content", "lint"}, nil, 2, "", "usage: prep content check [DIR]"},
 		{"search typo", []string{"search", "circut", "braker"}, nil, 0, "/cards/circuit-breaker", ""},
 		{"search bad kind", []string{"search", "--kind", "essay", "cache"}, nil, 1, "", `unknown kind "essay"`},
