@@ -538,6 +538,11 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 		case ifStmt0, ifStmt1, ifStmt2, ifStmt3:
 			sc = sc.pushBloc()
 
+		case selectStmt:
+			// prep: an unlabeled break in a select leaves the select, not the loop around it.
+			sc = sc.pushBloc()
+			sc.loop = n
+
 		case switchStmt, switchIfStmt, typeSwitch:
 			// Make sure default clause is in last position.
 			c := n.lastChild().child
@@ -738,6 +743,10 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 					if src.typ.untyped && !dest.typ.untyped {
 						src.typ = dest.typ
 					}
+				case n.kind == defineStmt && (src.action == aRecv || src.action == aCompositeLit) && !isInterfaceSrc(dest.typ):
+					// prep: a definition must give the variable new storage (assign does),
+					// or closures created in earlier iterations of a loop would see this one's
+					// value; writing the value straight into the old storage would share it.
 				case src.action == aRecv:
 					// Assign by reading from a receiving channel.
 					n.gen = nop
@@ -1358,7 +1367,9 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 				return
 			}
 			n.start = n.child[0].start
-			n.lastChild().tnext = n.anc.anc // exit node is selectStmt
+			if !isBranch(n.lastChild()) {
+				n.lastChild().tnext = n.anc.anc // exit node is selectStmt
+			}
 
 		case commClause:
 			wireChild(n)
@@ -1369,7 +1380,9 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 			if len(n.child) > 1 {
 				n.start = n.child[1].start // Skip chan operation, performed by select
 			}
-			n.lastChild().tnext = n.anc.anc // exit node is selectStmt
+			if len(n.child) == 1 || !isBranch(n.lastChild()) {
+				n.lastChild().tnext = n.anc.anc // exit node is selectStmt
+			}
 
 		case compositeLitExpr:
 			wireChild(n)
@@ -1910,6 +1923,7 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 
 		case selectStmt:
 			wireChild(n)
+			sc = sc.pop()
 			// Move action to block statement, so select node can be an exit point.
 			n.child[0].gen = _select
 			// Chain channel init actions in commClauses prior to invoking select.
@@ -3152,4 +3166,15 @@ func sizeof(n *node) {
 	n.gen = nop
 	n.typ = n.scope.getType("uintptr")
 	n.rval = reflect.ValueOf(n.child[1].typ.TypeOf().Size())
+}
+
+// isBranch reports whether n is a break, continue, goto or return statement, whose
+// successor is where it jumps (prep: a clause must not overwrite it with its own exit,
+// or "break label" as the last statement of a select clause would only leave the select).
+func isBranch(n *node) bool {
+	switch n.kind {
+	case breakStmt, continueStmt, gotoStmt, returnStmt:
+		return true
+	}
+	return false
 }

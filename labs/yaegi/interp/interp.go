@@ -118,6 +118,18 @@ type frame struct {
 	deferred  [][]reflect.Value  // defer stack
 	recovered interface{}        // to handle panic recover
 	done      reflect.SelectCase // for cancellation of channel operations
+
+	// orig is the frame this one is a clone of (prep: a closure's copy of its
+	// enclosing frame; recover looks at the original, where the panic is recorded).
+	orig *frame
+}
+
+// origin returns the frame f is a clone of, or f.
+func (f *frame) origin() *frame {
+	if f.orig != nil {
+		return f.orig
+	}
+	return f
 }
 
 func newFrame(anc *frame, length int, id uint64) *frame {
@@ -148,6 +160,7 @@ func (f *frame) clone() *frame {
 		id:        f.runid(),
 		done:      f.done,
 		debug:     f.debug,
+		orig:      f.origin(),
 	}
 	nf.data = make([]reflect.Value, len(f.data))
 	copy(nf.data, f.data)
