@@ -116,7 +116,7 @@ type run struct {
 
 // diffTimeout bounds one interpreted program. Go's own programs run in milliseconds;
 // under the interpreter a few take seconds.
-const diffTimeout = 10 * time.Second
+const diffTimeout = 20 * time.Second
 
 // interpretProgram runs src in a child test binary.
 func interpretProgram(src string) run {
@@ -251,7 +251,8 @@ func gorootPrograms(t *testing.T) []gorootProgram {
 	return progs
 }
 
-// knownDivergences reads testdata/difftest/goroot-known.txt: "name class  # note".
+// knownDivergences reads testdata/difftest/goroot-known.txt: "name class  # note",
+// where class is diverging, timeout or flaky (either outcome).
 func knownDivergences(t *testing.T) map[string]string {
 	b, err := os.ReadFile("testdata/difftest/goroot-known.txt")
 	if err != nil && !os.IsNotExist(err) {
@@ -300,6 +301,9 @@ func TestDifferentialGoroot(t *testing.T) {
 		switch {
 		case (class == "diverging" || class == "timeout") && !listed:
 			t.Errorf("%s: new %s: %s %s\n--- go:\n%s--- interpreted:\n%s", p.name, class, details[i].class, details[i].detail, p.want, details[i].out)
+		case want == "flaky":
+			// Nondeterministic under Go or under the interpreter (a data race the
+			// program tests for): any outcome is accepted, and counted.
 		case listed && class != want:
 			t.Errorf("%s: listed as %s in testdata/difftest/goroot-known.txt, now %s: remove or update the line", p.name, want, class)
 		}
@@ -521,6 +525,9 @@ func goTestResults(t *testing.T, goTool string, lab *labs.Lab, code []labs.File)
 func sandboxResults(t *testing.T, lab *labs.Lab, code []labs.File) (map[string]string, string) {
 	job := labs.Job{Lab: lab.Slug, Package: lab.Package, Mode: labs.ModeSubmit,
 		Candidate: jobFiles(code), Public: jobFiles(lab.Public), Hidden: jobFiles(lab.Hidden), Limits: lab.Limits}
+	// The comparison is of meaning, not speed: the most time the limits allow, so that a
+	// loaded machine does not turn a slow test into a timeout.
+	job.Limits.Test, job.Limits.Wall = labs.MaxTest, labs.MaxWall
 	b, err := json.Marshal(job)
 	if err != nil {
 		t.Fatal(err)

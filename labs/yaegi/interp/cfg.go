@@ -291,7 +291,8 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 
 		case commClause:
 			sc = sc.pushBloc()
-			if len(n.child) > 0 && n.child[0].action == aAssign {
+			// prep: only "case v := <-c" defines v; "case x = <-c" (x.f, xs[i]) stores in x.
+			if len(n.child) > 0 && n.child[0].action == aAssign && n.child[0].kind == defineStmt {
 				ch := n.child[0].child[1].child[0]
 				var typ *itype
 				if typ, err = nodeType(interp, sc, ch); err != nil {
@@ -747,6 +748,9 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 					// prep: a definition must give the variable new storage (assign does),
 					// or closures created in earlier iterations of a loop would see this one's
 					// value; writing the value straight into the old storage would share it.
+				case src.action == aRecv && dest.kind != identExpr:
+					// prep: only a variable's storage can receive directly; an element or a
+					// field (xs[i] = <-ch, x.f = <-ch) would receive into a temporary.
 				case src.action == aRecv:
 					// Assign by reading from a receiving channel.
 					n.gen = nop

@@ -418,7 +418,11 @@ func typeAssert(n *node, withResult, withOk bool) {
 				}
 
 				if withResult {
-					value0(f).Set(genInterfaceWrapper(val.node, rtype)(f))
+					if wrap := interfaceWrapper(val.node, rtype, true); wrap != nil {
+						value0(f).Set(wrap(f, v))
+					} else {
+						value0(f).Set(val.value)
+					}
 				}
 				ok = true
 				return next
@@ -915,10 +919,22 @@ func _recover(n *node) {
 			return tnext
 		}
 
+		// prep: interpreted code panics with a panicValue (_panic); recover returns the
+		// value as an interface value holds it (with its interpreted type, so that type
+		// switches and assertions on it work), not the reflect.Value.
+		var rv reflect.Value
+		switch p := anc.recovered.(type) {
+		case panicValue:
+			rv = p.v
+		case reflect.Value:
+			rv = p
+		default:
+			rv = reflect.ValueOf(p)
+		}
 		if isEmptyInterface(n.typ) {
-			dest(f).Set(reflect.ValueOf(anc.recovered))
+			dest(f).Set(rv)
 		} else {
-			dest(f).Set(reflect.ValueOf(valueInterface{n, reflect.ValueOf(anc.recovered)}))
+			dest(f).Set(reflect.ValueOf(valueInterface{n, rv}))
 		}
 		anc.recovered = nil
 		return tnext
@@ -927,11 +943,43 @@ func _recover(n *node) {
 
 func _panic(n *node) {
 	value := genValue(n.child[1])
+	if c := n.child[1]; c.typ != nil && (len(c.typ.method) > 0 || isInterfaceSrc(c.typ)) {
+		// prep: keep the interpreted type with the value, as an interface value does.
+		value = genValueInterface(c)
+	}
 
 	n.exec = func(f *frame) bltn {
-		panic(value(f))
+		panic(panicValue{value(f)})
 	}
 }
+
+// panicValue is what interpreted code panics with (prep): the value as an interface
+// holds it. It prints as the value itself.
+type panicValue struct{ v reflect.Value }
+
+// Format prints the panic's value as fmt would print it.
+func (p panicValue) Format(s fmt.State, verb rune) {
+	fmt.Fprintf(s, fmt.FormatString(s, verb), p.Value().Interface())
+}
+
+// Value returns the concrete value.
+func (p panicValue) Value() reflect.Value {
+	v := p.v
+	for v.IsValid() {
+		vi, ok := v.Interface().(valueInterface)
+		if !ok {
+			break
+		}
+		v = vi.value
+	}
+	if !v.IsValid() {
+		return reflect.ValueOf((*any)(nil)).Elem()
+	}
+	return v
+}
+
+// Error makes a panic with an error print its message when the runtime reports it.
+func (p panicValue) Error() string { return fmt.Sprint(p) }
 
 // deferredArg copies an argument of a deferred call: Go evaluates the arguments when
 // the defer statement runs, but v may be the frame's storage for a variable (prep: the
@@ -1061,8 +1109,22 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 
 func genInterfaceWrapper(n *node, typ reflect.Type) func(*frame) reflect.Value {
 	value := genValue(n)
-	if typ == nil || typ.Kind() != reflect.Interface || typ.NumMethod() == 0 || n.typ.cat == valueT {
+	wrap := interfaceWrapper(n, typ, false)
+	if wrap == nil {
 		return value
+	}
+	return func(f *frame) reflect.Value { return wrap(f, value(f)) }
+}
+
+// interfaceWrapper returns what wraps a value of n's type in the binary interface typ,
+// or nil if the value needs no wrapper. prep: split from genInterfaceWrapper so that a
+// type assertion can wrap the value it holds; upstream re-evaluated the node that made
+// the value, in the asserting function's frame, and got another variable's value.
+// With byValue, methods are bound to the value itself rather than to n's storage in the
+// frame.
+func interfaceWrapper(n *node, typ reflect.Type, byValue bool) func(*frame, reflect.Value) reflect.Value {
+	if typ == nil || typ.Kind() != reflect.Interface || typ.NumMethod() == 0 || n.typ.cat == valueT {
+		return nil
 	}
 	tc := n.typ.cat
 	if tc != structT {
@@ -1070,7 +1132,7 @@ func genInterfaceWrapper(n *node, typ reflect.Type) func(*frame) reflect.Value {
 		// embedded interface fields which require wrapping, even if reported as
 		// implementing typ by reflect.
 		if nt := n.typ.frameType(); nt != nil && nt.Implements(typ) {
-			return value
+			return nil
 		}
 	}
 
@@ -1092,8 +1154,7 @@ func genInterfaceWrapper(n *node, typ reflect.Type) func(*frame) reflect.Value {
 		}
 	}
 
-	return func(f *frame) reflect.Value {
-		v := value(f)
+	return func(f *frame, v reflect.Value) reflect.Value {
 		if tc != structT && v.Type().Implements(typ) {
 			return v
 		}
@@ -1125,6 +1186,9 @@ func genInterfaceWrapper(n *node, typ reflect.Type) func(*frame) reflect.Value {
 				if m2 != nil {
 					nod := *m2
 					nod.recv = &receiver{n, v, i2}
+					if byValue {
+						nod.recv.node = nil
+					}
 					w.Field(i + 1).Set(genFunctionWrapper(&nod)(f))
 					continue
 				}
@@ -1132,6 +1196,9 @@ func genInterfaceWrapper(n *node, typ reflect.Type) func(*frame) reflect.Value {
 			}
 			nod := *m
 			nod.recv = &receiver{n, v, indexes[i]}
+			if byValue {
+				nod.recv.node = nil
+			}
 			w.Field(i + 1).Set(genFunctionWrapper(&nod)(f))
 		}
 		return w
@@ -3554,7 +3621,7 @@ func recv(n *node) {
 				// Fast: channel read doesn't block
 				ch := value(f)
 				if r, ok := ch.TryRecv(); ok {
-					getFrame(f, l).data[i] = r
+					storeRecv(getFrame(f, l).data, i, r)
 					if r.Bool() {
 						return tnext
 					}
@@ -3579,7 +3646,7 @@ func recv(n *node) {
 				// Fast: channel read doesn't block
 				ch := value(f)
 				if r, ok := ch.TryRecv(); ok {
-					getFrame(f, l).data[i] = r
+					storeRecv(getFrame(f, l).data, i, r)
 					return tnext
 				}
 				// Slow: channel is blocked, allow cancel
@@ -3587,8 +3654,8 @@ func recv(n *node) {
 				done := f.done
 				f.mutex.RUnlock()
 
-				var chosen int
-				chosen, getFrame(f, l).data[i], _ = reflect.Select([]reflect.SelectCase{done, {Dir: reflect.SelectRecv, Chan: ch}})
+				chosen, r, _ := reflect.Select([]reflect.SelectCase{done, {Dir: reflect.SelectRecv, Chan: ch}})
+				storeRecv(getFrame(f, l).data, i, r)
 				if chosen == 0 {
 					return nil
 				}
@@ -3601,7 +3668,7 @@ func recv(n *node) {
 			fnext := getExec(n.fnext)
 			n.exec = func(f *frame) bltn {
 				if r, _ := value(f).Recv(); r.Bool() {
-					getFrame(f, l).data[i] = r
+					storeRecv(getFrame(f, l).data, i, r)
 					return tnext
 				}
 				return fnext
@@ -3609,11 +3676,30 @@ func recv(n *node) {
 		} else {
 			i := n.findex
 			n.exec = func(f *frame) bltn {
-				getFrame(f, l).data[i], _ = value(f).Recv()
+				r, _ := value(f).Recv()
+				storeRecv(getFrame(f, l).data, i, r)
 				return tnext
 			}
 		}
 	}
+}
+
+// storeRecv stores a received value in data[i] (prep): in the variable's storage when it
+// has the value's type, which closures may share, or else in new storage. Upstream stored
+// the received value itself, which is not addressable: setting the variable later (a
+// return value, a struct field) panicked with "reflect.Value.Set using unaddressable
+// value".
+func storeRecv(data []reflect.Value, i int, r reflect.Value) {
+	if !r.IsValid() {
+		return
+	}
+	if d := data[i]; d.IsValid() && d.CanSet() && d.Type() == r.Type() {
+		d.Set(r)
+		return
+	}
+	v := reflect.New(r.Type()).Elem()
+	v.Set(r)
+	data[i] = v
 }
 
 func recv2(n *node) {
@@ -3813,6 +3899,17 @@ func _select(n *node) {
 			chanValues[i] = genValue(c0.child[0].child[0])
 			cases[i].Dir = reflect.SelectRecv
 			clause[i] = func(*frame) bltn { return next }
+		case c0.action == aAssign || c0.action == aAssignX:
+			// prep: a receive assigned, with an empty body ("case x = <-c:").
+			clause[i] = func(*frame) bltn { return next }
+			chans[i], assigned[i], ok[i], cases[i].Dir = clauseChanDir(c0)
+			chanValues[i] = genValue(chans[i])
+			if assigned[i] != nil {
+				assignedValues[i] = genValue(assigned[i])
+			}
+			if ok[i] != nil {
+				okValues[i] = genValue(ok[i])
+			}
 		case c0.kind == sendStmt:
 			// The comm clause as an empty body clause after channel send.
 			chanValues[i] = genValue(c0.child[0])
