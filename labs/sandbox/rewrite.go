@@ -203,6 +203,7 @@ func (r *rewriter) walk() {
 			r.typeAssert(n)
 		case *ast.BinaryExpr:
 			r.errCompare(n)
+			r.untypedShift(n)
 		case *ast.SwitchStmt:
 			r.errSwitch(n)
 		}

@@ -648,11 +648,22 @@ func assignFromCall(n *node) {
 		l--
 	}
 	dvalue := make([]func(*frame) reflect.Value, l)
+	// prep: a map entry is set with SetMapIndex (m[k], err = f() stored nothing).
+	mvalue := make([]func(*frame) reflect.Value, l)
+	kvalue := make([]func(*frame) reflect.Value, l)
 	for i := range dvalue {
 		if n.child[i].ident == "_" {
 			continue
 		}
 		dvalue[i] = genValue(n.child[i])
+		if c := n.child[i]; isMapEntry(c) {
+			mvalue[i] = genValue(c.child[0])
+			if isInterfaceSrc(c.child[1].typ) {
+				kvalue[i] = genValueInterface(c.child[1])
+			} else {
+				kvalue[i] = genValue(c.child[1])
+			}
+		}
 	}
 	next := getExec(n.tnext)
 	n.exec = func(f *frame) bltn {
@@ -661,6 +672,10 @@ func assignFromCall(n *node) {
 				continue
 			}
 			s := f.data[ncall.findex+i]
+			if mvalue[i] != nil {
+				mvalue[i](f).SetMapIndex(kvalue[i](f), s)
+				continue
+			}
 			c := n.child[i]
 			if n.kind == defineXStmt && !c.redeclared {
 				// Recreate destination value in case of define statement,
@@ -1678,6 +1693,9 @@ func callBin(n *node) {
 			// The optimization of aAssign is handled in assign(), and should not
 			// be handled here.
 			rvalues := make([]func(*frame) reflect.Value, funcType.NumOut())
+			// prep: a map entry is set with SetMapIndex (m[k], err = f() stored nothing).
+			mvalues := make([]func(*frame) reflect.Value, funcType.NumOut())
+			kvalues := make([]func(*frame) reflect.Value, funcType.NumOut())
 			for i := range rvalues {
 				c := n.anc.child[i]
 				if c.ident == "_" {
@@ -1687,6 +1705,14 @@ func callBin(n *node) {
 					rvalues[i] = genValueInterfaceValue(c)
 				} else {
 					rvalues[i] = genValue(c)
+				}
+				if isMapEntry(c) {
+					mvalues[i] = genValue(c.child[0])
+					if isInterfaceSrc(c.child[1].typ) {
+						kvalues[i] = genValueInterface(c.child[1])
+					} else {
+						kvalues[i] = genValue(c.child[1])
+					}
 				}
 			}
 			n.exec = func(f *frame) bltn {
@@ -1698,6 +1724,10 @@ func callBin(n *node) {
 				for i, v := range rvalues {
 					if v == nil {
 						continue // Skip assign "_".
+					}
+					if mvalues[i] != nil {
+						mvalues[i](f).SetMapIndex(kvalues[i](f), out[i])
+						continue
 					}
 					c := n.anc.child[i]
 					if n.anc.kind == defineXStmt && !c.redeclared {
@@ -3777,10 +3807,15 @@ func convertConstantValue(n *node) {
 		v = reflect.ValueOf(constant.StringVal(c))
 	case constant.Int:
 		i, x := constant.Int64Val(c)
-		if !x {
+		switch u, ux := constant.Uint64Val(c); {
+		case x:
+			v = reflect.ValueOf(int(i))
+		case ux:
+			// prep: an unsigned constant over the int64 range (var top uint64 = 1 << 63).
+			v = reflect.ValueOf(u)
+		default:
 			panic(n.cfgErrorf("constant %s overflows int64", c.ExactString()))
 		}
-		v = reflect.ValueOf(int(i))
 	case constant.Float:
 		f, _ := constant.Float64Val(c)
 		v = reflect.ValueOf(f)

@@ -152,7 +152,10 @@ func (s *scope) rangeChanType(n *node) *itype {
 		}
 	}
 
-	c := n.child[1]
+	// prep: the ranged expression is the last child but the body; with a key and a value
+	// (for _, c := range chans), child[1] is the value variable, and a slice of channels
+	// was taken for a channel.
+	c := n.child[len(n.child)-2]
 	if c.typ == nil {
 		return nil
 	}
