@@ -215,6 +215,7 @@ func (p *pkgState) check(im *importer, files []*ast.File, keep bool) (*types.Pac
 		Uses:       map[*ast.Ident]types.Object{},
 		Implicits:  map[ast.Node]types.Object{},
 		Selections: map[*ast.SelectorExpr]*types.Selection{},
+		Instances:  map[*ast.Ident]types.Instance{},
 	}
 	pkg, _ := conf.Check(p.name, p.fset, files, info)
 	if keep {

@@ -69,6 +69,7 @@ func (p *pkgState) rewrite() (map[string]string, *loadError) {
 			parents: map[ast.Node]ast.Node{}, imports: map[string]string{}}
 		r.index()
 		r.walk()
+		r.instantiateAll()
 		r.yieldImport()
 		diags = append(diags, r.diags...)
 		out[r.name] = r.apply()

@@ -35,11 +35,20 @@ func (interp *Interpreter) Symbols(importPath string) Exports {
 			case constSym:
 				syms[n] = s.rval
 			case funcSym:
-				syms[n] = genFunctionWrapper(s.node)(interp.frame)
+				// prep: a generic function has no value until instantiated (MakeFunc
+				// panicked).
+				if fv := symbolFunc(s.node, interp.frame); fv.IsValid() {
+					syms[n] = fv
+				}
 			case varSym:
 				syms[n] = interp.frame.data[s.index]
 			case typeSym:
-				syms[n] = reflect.New(s.typ.TypeOf())
+				// prep: a generic type, and its instances (named "Stack[int]"), may have no
+				// reflect type; asking for one crashed ("incomplete type", "reflect:
+				// New(nil)"), in whatever order the map gave the symbols.
+				if rt := symbolType(s.typ); rt != nil {
+					syms[n] = reflect.New(rt)
+				}
 			}
 		}
 
@@ -258,4 +267,32 @@ func fixStdlib(interp *Interpreter) {
 		// Do not trust extracted value maybe from another arch.
 		p["UintSize"] = reflect.ValueOf(constant.MakeInt64(bits.UintSize))
 	}
+}
+
+// symbolType returns t's reflect type, or nil for a type that has none (generic types
+// and their instances, prep).
+func symbolType(t *itype) (rt reflect.Type) {
+	if t == nil || t.cat == genericT || t.incomplete {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			rt = nil
+		}
+	}()
+	return t.TypeOf()
+}
+
+// symbolFunc returns the value of the function declared by n, or the zero Value for a
+// generic function (prep).
+func symbolFunc(n *node, f *frame) (v reflect.Value) {
+	if n == nil || n.typ == nil || n.typ.cat == genericT {
+		return reflect.Value{}
+	}
+	defer func() {
+		if recover() != nil {
+			v = reflect.Value{}
+		}
+	}()
+	return genFunctionWrapper(n)(f)
 }
