@@ -90,6 +90,9 @@ func diffRunProgram(src string, out io.Writer) (status string) {
 	defer func() {
 		if p := recover(); p != nil {
 			status = fmt.Sprintf("panic %v", p)
+			if os.Getenv("PREP_DIFFTEST_STACK") != "" {
+				os.Stderr.Write(debug.Stack())
+			}
 		}
 	}()
 	if err := i.EvalTest("prog"); err != nil {
@@ -398,16 +401,18 @@ func runCompiled(bin string, i int) run {
 	ctx, cancel := context.WithTimeout(context.Background(), diffTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, strconv.Itoa(i))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
 	err := cmd.Run()
+	// The program ran as package pNNN: its types print as main's would.
+	out := strings.NewReplacer(fmt.Sprintf("p%03d.", i), "main.", fmt.Sprintf("difftest/p%03d", i), "main").Replace(buf.String())
 	switch {
 	case ctx.Err() != nil:
-		return run{class: "timeout", out: out.String()}
+		return run{class: "timeout", out: out}
 	case err != nil:
-		return run{class: "panic", out: out.String(), detail: firstLines(out.String(), 2)}
+		return run{class: "panic", out: out, detail: firstLines(out, 2)}
 	}
-	return run{class: "ok", out: out.String()}
+	return run{class: "ok", out: out}
 }
 
 func TestDifferentialIdioms(t *testing.T) {

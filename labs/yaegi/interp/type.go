@@ -2154,6 +2154,11 @@ func (t *itype) refType(ctx *refTypeContext) reflect.Type {
 				Type: f.typ.refType(ctx),
 				Tag:  reflect.StructTag(f.tag),
 			}
+			if !canExport(f.name) && !f.embed {
+				// prep: an unexported field is exported in the reflect type (X prefix);
+				// encoding/json must still leave it out, as it does in Go.
+				field.Tag = reflect.StructTag(strings.TrimSpace(`json:"-" ` + f.tag))
+			}
 			if len(t.field) == 1 && f.embed {
 				// Mark the field as embedded (anonymous) only if it is the
 				// only one, to avoid a panic due to golang/go#15924 issue.
