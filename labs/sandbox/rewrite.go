@@ -70,6 +70,7 @@ func (p *pkgState) rewrite() (map[string]string, *loadError) {
 		r.index()
 		r.walk()
 		r.instantiateAll()
+		r.newerAPIs()
 		r.yieldImport()
 		diags = append(diags, r.diags...)
 		out[r.name] = r.apply()
