@@ -199,7 +199,7 @@ func (p *pkgState) check(im *importer, files []*ast.File, keep bool) (*types.Pac
 	var diags []labs.Diagnostic
 	conf := types.Config{
 		Importer:  im,
-		GoVersion: "go1.22",
+		GoVersion: "go1.23",
 		Sizes:     types.SizesFor("gc", "amd64"),
 		Error: func(err error) {
 			if te, ok := err.(types.Error); ok {

@@ -71,6 +71,7 @@ func (p *pkgState) rewrite() (map[string]string, *loadError) {
 		r.walk()
 		r.instantiateAll()
 		r.newerAPIs()
+		r.rangeFuncs()
 		r.yieldImport()
 		diags = append(diags, r.diags...)
 		out[r.name] = r.apply()
