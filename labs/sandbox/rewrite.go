@@ -72,6 +72,7 @@ func (p *pkgState) rewrite() (map[string]string, *loadError) {
 		r.instantiateAll()
 		r.newerAPIs()
 		r.rangeFuncs()
+		r.assignForms()
 		r.yieldImport()
 		diags = append(diags, r.diags...)
 		out[r.name] = r.apply()

@@ -1843,7 +1843,7 @@ func getIndexArray(n *node) {
 		if n.fnext != nil {
 			fnext := getExec(n.fnext)
 			n.exec = func(f *frame) bltn {
-				r := value0(f).Index(ai)
+				r := indexChecked(value0(f), ai)
 				getFrame(f, l).data[i] = r
 				if r.Bool() {
 					return tnext
@@ -1852,7 +1852,7 @@ func getIndexArray(n *node) {
 			}
 		} else {
 			n.exec = func(f *frame) bltn {
-				getFrame(f, l).data[i] = value0(f).Index(ai)
+				getFrame(f, l).data[i] = indexChecked(value0(f), ai)
 				return tnext
 			}
 		}
@@ -1863,7 +1863,7 @@ func getIndexArray(n *node) {
 			fnext := getExec(n.fnext)
 			n.exec = func(f *frame) bltn {
 				_, vi := value1(f)
-				r := value0(f).Index(int(vi))
+				r := indexChecked(value0(f), int(vi))
 				getFrame(f, l).data[i] = r
 				if r.Bool() {
 					return tnext
@@ -1873,12 +1873,30 @@ func getIndexArray(n *node) {
 		} else {
 			n.exec = func(f *frame) bltn {
 				_, vi := value1(f)
-				getFrame(f, l).data[i] = value0(f).Index(int(vi))
+				getFrame(f, l).data[i] = indexChecked(value0(f), int(vi))
 				return tnext
 			}
 		}
 	}
 }
+
+// indexChecked is v.Index(i) with Go's bounds check (prep): an index out of range
+// panics with a runtime error, as in Go (reflect panicked with a string, which a
+// recover could not treat as an error).
+func indexChecked(v reflect.Value, i int) reflect.Value {
+	if k := v.Kind(); (k == reflect.Slice || k == reflect.Array || k == reflect.String) && (i < 0 || i >= v.Len()) {
+		panic(boundsError(fmt.Sprintf("index out of range [%d] with length %d", i, v.Len())))
+	}
+	return v.Index(i)
+}
+
+// boundsError is the runtime error of an index out of range (prep).
+type boundsError string
+
+func (e boundsError) Error() string { return "runtime error: " + string(e) }
+
+// RuntimeError makes it a runtime.Error.
+func (e boundsError) RuntimeError() {}
 
 // getIndexMap retrieves map value from index.
 func getIndexMap(n *node) {
