@@ -73,6 +73,7 @@ func (p *pkgState) rewrite() (map[string]string, *loadError) {
 		r.newerAPIs()
 		r.rangeFuncs()
 		r.assignForms()
+		r.methodForms()
 		r.yieldImport()
 		diags = append(diags, r.diags...)
 		out[r.name] = r.apply()
