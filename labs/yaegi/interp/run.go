@@ -996,6 +996,22 @@ func (p panicValue) Value() reflect.Value {
 // Error makes a panic with an error print its message when the runtime reports it.
 func (p panicValue) Error() string { return fmt.Sprint(p) }
 
+// GoPanic, when set, is called with a panic about to end the program from a goroutine
+// the interpreted code started, and the position of its go statement (prep: so that the
+// host can say where the goroutine came from; the runtime's report shows only the
+// interpreter's frames). If it returns, the panic goes on.
+var GoPanic func(p interface{}, goStmt string)
+
+func goPanic(n *node) {
+	if GoPanic == nil {
+		return
+	}
+	if p := recover(); p != nil {
+		GoPanic(p, n.interp.fset.Position(n.pos).String())
+		panic(p)
+	}
+}
+
 // deferredArg copies an argument of a deferred call: Go evaluates the arguments when
 // the defer statement runs, but v may be the frame's storage for a variable (prep: the
 // deferred call would otherwise see the variable's value when it runs).
@@ -1422,7 +1438,10 @@ func call(n *node) {
 					in[i].Set(value)
 				}
 
-				go callf(in)
+				go func() {
+					defer goPanic(n)
+					callf(in)
+				}()
 				return tnext
 			}
 
@@ -1498,7 +1517,10 @@ func call(n *node) {
 
 		// Execute function body
 		if goroutine {
-			go runCfg(def.child[3].start, nf, def, n)
+			go func() {
+				defer goPanic(n)
+				runCfg(def.child[3].start, nf, def, n)
+			}()
 			return tnext
 		}
 		runCfg(def.child[3].start, nf, def, n)
