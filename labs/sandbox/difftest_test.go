@@ -87,8 +87,15 @@ func diffRunProgram(src string, out io.Writer) (status string) {
 		return "refused interpreter: " + err.Error()
 	}
 	debug.SetMaxStack(labs.MaxStackBytes)
+	loading := true
 	defer func() {
 		if p := recover(); p != nil {
+			if loading && internalPanic(p) {
+				// The grader reports a load the interpreter fails as unsupported, with
+				// its message (runner.interpret): refused, not run.
+				status = fmt.Sprintf("refused interpreter (loading): %v", p)
+				return
+			}
 			status = fmt.Sprintf("panic %v", p)
 			if os.Getenv("PREP_DIFFTEST_STACK") != "" {
 				os.Stderr.Write(debug.Stack())
@@ -106,6 +113,7 @@ func diffRunProgram(src string, out io.Writer) (status string) {
 	if !ok {
 		return "refused interpreter: main has type " + v.Type().String()
 	}
+	loading = false
 	fn()
 	return "ok"
 }

@@ -74,6 +74,7 @@ func (p *pkgState) rewrite() (map[string]string, *loadError) {
 		r.rangeFuncs()
 		r.assignForms()
 		r.methodForms()
+		r.typeVerbs()
 		r.yieldImport()
 		diags = append(diags, r.diags...)
 		out[r.name] = r.apply()
