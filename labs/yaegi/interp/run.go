@@ -1002,6 +1002,17 @@ func (p panicValue) Error() string { return fmt.Sprint(p) }
 // interpreter's frames). If it returns, the panic goes on.
 var GoPanic func(p interface{}, goStmt string)
 
+// callGo and runCfgGo start a goroutine of the interpreted code under goPanic.
+func callGo(n *node, callf func([]reflect.Value) []reflect.Value, in []reflect.Value) {
+	defer goPanic(n)
+	callf(in)
+}
+
+func runCfgGo(start *node, f *frame, def, call *node) {
+	defer goPanic(call)
+	runCfg(start, f, def, call)
+}
+
 func goPanic(n *node) {
 	if GoPanic == nil {
 		return
@@ -1438,10 +1449,7 @@ func call(n *node) {
 					in[i].Set(value)
 				}
 
-				go func() {
-					defer goPanic(n)
-					callf(in)
-				}()
+				go callGo(n, callf, in)
 				return tnext
 			}
 
@@ -1517,10 +1525,7 @@ func call(n *node) {
 
 		// Execute function body
 		if goroutine {
-			go func() {
-				defer goPanic(n)
-				runCfg(def.child[3].start, nf, def, n)
-			}()
+			go runCfgGo(def.child[3].start, nf, def, n)
 			return tnext
 		}
 		runCfg(def.child[3].start, nf, def, n)
