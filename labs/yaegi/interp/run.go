@@ -2592,7 +2592,10 @@ func _return(n *node) {
 		case errorT:
 			values[i] = genInterfaceWrapper(c, t.TypeOf())
 		case funcT:
-			values[i] = genValue(c)
+			// prep: a function declared at top level, returned as a value, is a node
+			// until wrapped; storing the node in the result panicked. genFuncValue
+			// wraps a node and passes any other value through.
+			values[i] = genFuncValue(c)
 		case valueT:
 			switch t.rtype.Kind() {
 			case reflect.Interface:
@@ -2645,14 +2648,21 @@ func _return(n *node) {
 	case 2:
 		v0, v1 := values[0], values[1]
 		n.exec = func(f *frame) bltn {
-			f.data[0].Set(v0(f))
-			f.data[1].Set(v1(f))
+			// prep: both values are read before either result is set (return b, a
+			// with named results a, b returned b twice).
+			r0, r1 := deferredArg(v0(f)), deferredArg(v1(f))
+			f.data[0].Set(r0)
+			f.data[1].Set(r1)
 			return nil
 		}
 	default:
 		n.exec = func(f *frame) bltn {
+			rs := make([]reflect.Value, len(values))
 			for i, value := range values {
-				f.data[i].Set(value(f))
+				rs[i] = deferredArg(value(f))
+			}
+			for i, r := range rs {
+				f.data[i].Set(r)
 			}
 			return nil
 		}

@@ -160,6 +160,10 @@ func genDestValue(typ *itype, n *node) func(*frame) reflect.Value {
 		return genValueInterface(n)
 	case isNamedFuncSrc(n.typ):
 		return genFunctionWrapper(n)
+	case isFuncSrc(n.typ) && n.kind == identExpr && !isInterfaceSrc(typ):
+		// prep: a top-level function named as a value (an element of a map or slice
+		// literal) is a node until wrapped.
+		return genFuncValue(n)
 	case isInterfaceBin(typ):
 		return genInterfaceWrapper(n, typ.rtype)
 	case n.kind == basicLit && n.val == nil:
