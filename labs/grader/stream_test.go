@@ -26,7 +26,9 @@ func fakeWorker(mode string) {
 		fmt.Fprintln(ev, `{"e":"start","test":"TestMissing"}`)
 		fmt.Fprintln(ev, `{"e":"result","result":{"name":"TestMissing","status":"fail","message":"Get(1): got 0, want 1"}}`)
 		fmt.Fprintln(ev, `{"e":"start","test":"TestEviction"}`)
-		select {}
+		// Sleep rather than select{}: with no other goroutine the runtime would call
+		// select{} a deadlock and end the process itself.
+		time.Sleep(time.Hour)
 	case "flood":
 		// A line far over the bound, garbage, and then more events than allowed, while
 		// stderr floods too.

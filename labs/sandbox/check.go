@@ -225,7 +225,7 @@ func (p *pkgState) check(im *importer, files []*ast.File, keep bool) (*types.Pac
 	var info *types.Info
 	conf := types.Config{
 		Importer:  im,
-		GoVersion: "go1.22",
+		GoVersion: "go1.23",
 		Sizes:     types.SizesFor("gc", "amd64"),
 		Error: func(err error) {
 			if te, ok := err.(types.Error); ok {
@@ -245,6 +245,7 @@ func (p *pkgState) check(im *importer, files []*ast.File, keep bool) (*types.Pac
 		Uses:       map[*ast.Ident]types.Object{},
 		Implicits:  map[ast.Node]types.Object{},
 		Selections: map[*ast.SelectorExpr]*types.Selection{},
+		Instances:  map[*ast.Ident]types.Instance{},
 	}
 	pkg, _ := conf.Check(p.name, p.fset, files, info)
 	if keep {

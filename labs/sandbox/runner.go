@@ -58,6 +58,7 @@ func (r *runner) watchdog() {
 // run grades the job: prepare and load the package, run every test in order, then the
 // performance tests.
 func (r *runner) run() {
+	r.hookPanics()
 	j := r.job
 	var files []srcFile
 	add := func(fs []labs.JobFile, ro role) {

@@ -24,7 +24,7 @@ var stdsrc embed.FS
 // sourcePackages are the generic standard packages the interpreter compiles from source
 // (stdsrc/), in dependency order. They replace yaegi's own copies, whose signatures need
 // a type inference yaegi does not have (slices.Reverse(s) fails to compile there).
-var sourcePackages = []string{"cmp", "maps", "slices"}
+var sourcePackages = []string{"cmp", "iter", "maps", "slices"}
 
 // sourceTexts returns the source the interpreter runs for each source package, by
 // import path.
