@@ -476,7 +476,7 @@ func TestDifferentialLabs(t *testing.T) {
 			case refusal != "":
 				class = "refused"
 				t.Errorf("%s: refused by the sandbox, go test runs it: %s", name, refusal)
-			case !reflect.DeepEqual(goRes, inRes):
+			case !sameResults(goRes, inRes):
 				class = "diverging"
 				t.Errorf("%s: test results differ\n go test: %v\nsandbox: %v", name, goRes, inRes)
 			}
@@ -484,6 +484,18 @@ func TestDifferentialLabs(t *testing.T) {
 		}
 	}
 	t.Logf("labs corpus: %v", c)
+}
+
+// sameResults compares go test's results with the sandbox's on the tests go test
+// reported: a panic ends a go test binary (a starter's nil pointer, say), while the
+// sandbox goes on to the next test, so go test may report fewer.
+func sameResults(goRes, inRes map[string]string) bool {
+	for name, st := range goRes {
+		if inRes[name] != st {
+			return false
+		}
+	}
+	return len(goRes) > 0 && len(inRes) >= len(goRes)
 }
 
 func jobFiles(fs []labs.File) []labs.JobFile {

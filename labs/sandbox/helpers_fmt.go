@@ -111,3 +111,26 @@ func (h *helpers) fmtNil(f types.Type) (string, bool) {
 		return b.String()
 	}), true
 }
+
+// panicTextName is the generated function through which the compiled test runner
+// shows a panic value of the code's own types as go test does, by its Error or String
+// method: it names the method (call false) or calls it (call true).
+const panicTextName = exportedPrefix + "panicText"
+
+// panicText generates panicTextName over the package's types with an Error or a String
+// method.
+func (h *helpers) panicText() {
+	var b strings.Builder
+	fmt.Fprintf(&b, "func %s(v any, call bool) (string, string) {\n", panicTextName)
+	for _, m := range []struct {
+		iface *types.Interface
+		name  string
+	}{{errorIface, "Error"}, {h.stringerType().Underlying().(*types.Interface), "String"}} {
+		for _, d := range h.implementing(m.iface) {
+			b.WriteString(d.match("v", "x", false))
+			fmt.Fprintf(&b, "\t\tif !call {\n\t\t\treturn %q, \"\"\n\t\t}\n\t\treturn %q, x.%s()\n\t}\n", m.name, m.name, m.name)
+		}
+	}
+	b.WriteString("\treturn \"\", \"\"\n}\n")
+	h.decls = append(h.decls, b.String())
+}

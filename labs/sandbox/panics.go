@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,7 +30,18 @@ func panicValue(v any) string {
 		call, method = x.Error, "Error"
 	case fmt.Stringer:
 		call, method = x.String, "String"
-	default:
+	}
+	if pv, ok := v.(interface{ Value() reflect.Value }); ok { // what interpreted code panicked with
+		call, method = nil, ""
+		if ft := panicText.Load(); ft != nil {
+			held := pv.Value().Interface()
+			if m, _ := (*ft)(held, false); m != "" {
+				call, method = func() string { _, s := (*ft)(held, true); return s }, m
+			}
+		}
+		v = pv.Value().Interface()
+	}
+	if call == nil {
 		return fmt.Sprint(v)
 	}
 	type result struct {
@@ -65,6 +77,11 @@ func innerPanic(p any) string {
 	if rv, ok := p.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
 		p = rv.Interface()
 	}
+	if pv, ok := p.(interface{ Value() reflect.Value }); ok { // what interpreted code panicked with
+		if rv := pv.Value(); rv.IsValid() && rv.CanInterface() {
+			p = rv.Interface()
+		}
+	}
 	switch x := p.(type) {
 	case string:
 		return "panic: " + x
@@ -73,3 +90,8 @@ func innerPanic(p any) string {
 	}
 	return "a panic"
 }
+
+// panicText, once the package is loaded, is the generated panicTextName helper: asked
+// of a value of the code's own types, it names its Error or String method (call false)
+// or calls it (call true). Only interpreted code can call the code's methods.
+var panicText atomic.Pointer[func(v any, call bool) (method, text string)]

@@ -16,6 +16,10 @@ import (
 // nothing it writes can stand in for (or call) what the grader added.
 const reservedPrefix = "_prep_"
 
+// exportedPrefix begins the few generated names the compiled runner must look up
+// (the interpreter hands it exported symbols only): reserved too.
+const exportedPrefix = "X" + reservedPrefix
+
 // reserved rejects every identifier with the reserved prefix: declared or used, at
 // package level or in a function, as a field, method, label or import name.
 func (p *pkgState) reserved() *loadError {
@@ -23,7 +27,7 @@ func (p *pkgState) reserved() *loadError {
 	for _, af := range p.asts {
 		ast.Inspect(af, func(n ast.Node) bool {
 			id, ok := n.(*ast.Ident)
-			if ok && strings.HasPrefix(id.Name, reservedPrefix) && len(diags) < maxDiagnostics {
+			if ok && (strings.HasPrefix(id.Name, reservedPrefix) || strings.HasPrefix(id.Name, exportedPrefix)) && len(diags) < maxDiagnostics {
 				diags = append(diags, p.diag(id.Pos(), fmt.Sprintf("%s: names beginning with %s are reserved for the grader's generated code; rename it", clip(id.Name, maxNameText), reservedPrefix)))
 			}
 			return true

@@ -82,6 +82,7 @@ func (p *pkgState) rewrite() (map[string]string, *loadError) {
 	if len(diags) > 0 {
 		return nil, p.fail(labs.Unsupported, "your code uses Go the grader's interpreter cannot run faithfully; write it as suggested", diags)
 	}
+	h.panicText()
 	out[helperFile] = h.source(p.name)
 	return out, nil
 }

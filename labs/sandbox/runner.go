@@ -118,6 +118,11 @@ func (r *runner) load(im *importer, files []srcFile) ([]loadedTest, *loadError) 
 	}
 	path := "lab/" + r.job.Package
 	syms := i.Symbols(path)[path]
+	if v, ok := syms[panicTextName]; ok && v.IsValid() {
+		if fn, ok := v.Interface().(func(any, bool) (string, string)); ok {
+			panicText.Store(&fn)
+		}
+	}
 	var tests []loadedTest
 	for _, group := range []struct {
 		files  []labs.JobFile
