@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"prep"
 	"prep/content"
@@ -233,15 +234,21 @@ func BenchmarkSearch(b *testing.B) {
 		{"match", Query{Text: "connection pool exhaustion"}},
 		{"fuzzy", Query{Text: "conection pol exhaustoin"}},
 		{"facets+filter", Query{Text: "cache", Kind: "incident", Topic: "caching"}},
-		{"match-all", Query{Text: ""}},
+		{"filter-only", Query{Kind: "incident"}},
+		{"phrase+synonym", Query{Text: "retry storm after a redis failover"}},
+		{"two-typos-long", Query{Text: "circut braker half open stat after timeuot"}},
 		{"advanced", Query{Text: "+title:cache -kind:incident", Advanced: true}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
+			var took []time.Duration
 			for b.Loop() {
+				start := time.Now()
 				if _, err := ix.Search(bc.q); err != nil {
 					b.Fatal(err)
 				}
+				took = append(took, time.Since(start))
 			}
+			reportLatency(b, took)
 		})
 	}
 }
