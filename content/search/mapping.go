@@ -24,8 +24,8 @@ const (
 	stemAnalyzer  = en.AnalyzerName
 )
 
-// stemSuffix names the Porter-stemmed copy of a text field.
-const stemSuffix = "_stem"
+// stemField is the Porter-stemmed copy of all the text fields.
+const stemField = "stems"
 
 // textField is an analysed field a query word may match, with its weight.
 type textField struct {
@@ -39,8 +39,8 @@ var textFields = []textField{
 	{"title", 3}, {"aliases", 3}, {"tagtext", 2}, {"prompt", 1.5}, {"keypoints", 1.2}, {"body", 1},
 }
 
-// stemWeight scales a match on the stemmed copy of a field against one on the field.
-const stemWeight = 0.4
+// stemWeight is the weight of a match on stemField.
+const stemWeight = 1
 
 // doc is what is indexed of a card.
 type doc struct {
@@ -51,6 +51,7 @@ type doc struct {
 	KeyPoints string   `json:"keypoints"`
 	Tags      []string `json:"tags"`    // facet and filter, as written
 	TagText   []string `json:"tagtext"` // the tags as words: thundering-herd → thundering herd
+	Stems     []string `json:"stems"`   // every text field above, for stemField
 	Kind      string   `json:"kind"`
 	Level     string   `json:"level"`
 	Topic     string   `json:"topic"`
@@ -74,14 +75,16 @@ func indexMapping() mapping.IndexMapping {
 		words.Store = highlighted[f.name] // snippets need the text
 		words.IncludeTermVectors = true   // phrases and snippets need positions
 		words.IncludeInAll = false
-		stem := bleve.NewTextFieldMapping()
-		stem.Name = f.name + stemSuffix
-		stem.Analyzer = stemAnalyzer
-		stem.Store = false
-		stem.IncludeTermVectors = false
-		stem.IncludeInAll = false
-		dm.AddFieldMappingsAt(f.name, words, stem)
+		dm.AddFieldMappingsAt(f.name, words)
 	}
+	// One stemmed field holds all the text: a stem is weak evidence, so where it
+	// matches matters less than that it does, and one field is one lookup per word.
+	stem := bleve.NewTextFieldMapping()
+	stem.Analyzer = stemAnalyzer
+	stem.Store = false
+	stem.IncludeTermVectors = false
+	stem.IncludeInAll = false
+	dm.AddFieldMappingsAt(stemField, stem)
 	dm.AddFieldMappingsAt("title", func() *mapping.FieldMapping {
 		m := bleve.NewTextFieldMapping()
 		m.Name, m.Analyzer, m.Store, m.IncludeInAll = "title_sort", keyword.Name, false, false
@@ -115,6 +118,8 @@ func toDoc(c *content.Card) doc {
 	for i, t := range c.Tags {
 		tagText[i] = strings.ReplaceAll(t, "-", " ")
 	}
-	return doc{Title: c.Title, Aliases: c.Aliases, Prompt: c.Prompt.Text, Body: body.String(), KeyPoints: kp.String(),
+	d := doc{Title: c.Title, Aliases: c.Aliases, Prompt: c.Prompt.Text, Body: body.String(), KeyPoints: kp.String(),
 		Tags: c.Tags, TagText: tagText, Kind: c.Kind, Level: c.Level, Topic: c.Topic}
+	d.Stems = append(append(append([]string{d.Title}, d.Aliases...), tagText...), d.Prompt, d.KeyPoints, d.Body)
+	return d
 }

@@ -44,47 +44,40 @@ func (ix *Index) units(text string) []unit {
 	return out
 }
 
-// rankedQuery is the plain-text query: every unit as an optional clause, the units all
-// together as a boosted clause, and the phrases.
+// rankedQuery is the plain-text query: every unit (with its synonyms) an optional
+// clause, the units all together a boosted clause, and the phrases another. A card with
+// all the words ranks above one with some, yet a card that lacks one word of a long
+// query ("vs", "right") is still found.
 func (ix *Index) rankedQuery(text string, us []unit) query.Query {
 	if len(us) == 0 {
 		return bleve.NewMatchNoneQuery()
 	}
-	var clauses []query.Query
 	var each []query.Query
 	for _, u := range us {
 		each = append(each, ix.unitQuery(u))
 	}
-	clauses = append(clauses, each...)
-	if len(us) > 1 {
-		all := bleve.NewConjunctionQuery(each...)
-		all.SetBoost(allWordsBoost)
-		clauses = append(clauses, all)
-		clauses = append(clauses, ix.phraseQuery(text, us))
+	if len(us) == 1 {
+		return each[0]
 	}
-	return bleve.NewDisjunctionQuery(clauses...)
+	conj := bleve.NewConjunctionQuery(each...)
+	conj.SetBoost(allWordsBoost)
+	return bleve.NewDisjunctionQuery(append(each, conj, ix.phraseQuery(text, us))...)
 }
 
 // unitQuery matches one unit, or any of its other names, in any text field.
 func (ix *Index) unitQuery(u unit) query.Query {
 	var qs []query.Query
 	for _, form := range append([]string{u.text}, u.alts...) {
-		ws := ix.words.Analyze([]byte(form))
-		for _, f := range textFields {
-			switch len(ws) {
-			case 0:
-			case 1:
+		switch ws := ix.words.Analyze([]byte(form)); {
+		case len(ws) == 1:
+			for _, f := range unitFields {
 				t := bleve.NewTermQuery(string(ws[0].Term))
 				t.SetField(f.name)
 				t.SetBoost(f.weight)
 				qs = append(qs, t)
-				for _, st := range ix.stem.Analyze([]byte(form)) {
-					s := bleve.NewTermQuery(string(st.Term))
-					s.SetField(f.name + stemSuffix)
-					s.SetBoost(f.weight * stemWeight)
-					qs = append(qs, s)
-				}
-			default:
+			}
+		case len(ws) > 1: // a name of several words is a phrase, in the body too
+			for _, f := range textFields {
 				p := bleve.NewMatchPhraseQuery(form)
 				p.SetField(f.name)
 				p.SetBoost(f.weight)
@@ -92,11 +85,24 @@ func (ix *Index) unitQuery(u unit) query.Query {
 			}
 		}
 	}
+	for _, form := range append([]string{u.text}, u.alts...) {
+		if st := ix.stem.Analyze([]byte(form)); len(st) == 1 {
+			s := bleve.NewTermQuery(string(st[0].Term))
+			s.SetField(stemField)
+			s.SetBoost(stemWeight)
+			qs = append(qs, s)
+		}
+	}
 	if len(qs) == 1 {
 		return qs[0]
 	}
 	return bleve.NewDisjunctionQuery(qs...)
 }
+
+// unitFields are where a single word is looked up in its plural-folded form. The body
+// is not among them: stemField covers it (and every other field), and the body's word
+// lists, the longest, are where most of a query's time went.
+var unitFields = phraseFields
 
 // phraseFields are where words found together count: the fields that say what a card
 // is about. A phrase in the body is weaker evidence, already rewarded by BM25.

@@ -116,8 +116,12 @@ func open(idx bleve.Index, lib *content.Library) (*Index, error) {
 		return nil, prep.Wrap("search.open", fmt.Errorf("index mapping lacks the %s or %s analyzer", wordsAnalyzer, stemAnalyzer))
 	}
 	ix.syn = newSynonyms(ix.words)
+	fields := map[string]map[string]bool{stemField: ix.stemVocab}
 	for _, f := range textFields {
-		for field, into := range map[string]map[string]bool{f.name: ix.vocab, f.name + stemSuffix: ix.stemVocab} {
+		fields[f.name] = ix.vocab
+	}
+	for field, into := range fields {
+		{
 			d, err := idx.FieldDict(field)
 			if err != nil {
 				idx.Close()
