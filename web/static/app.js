@@ -138,4 +138,8 @@
     if (s) s.textContent = e.submitter && e.submitter.id === "submit" ? "Grading: public tests, hidden tests, timing budgets…" : "Running the public tests…";
     document.querySelectorAll("#lab-form button").forEach(function (b) { b.disabled = true; });
   });
+  // Search filters start collapsed, below the results, for phones; where there is room
+  // for a column beside the results, they open.
+  var filters = document.getElementById("search-filters");
+  if (filters && window.matchMedia && window.matchMedia("(min-width: 721px)").matches) filters.open = true;
 })();
