@@ -74,7 +74,7 @@ func indexMapping() mapping.IndexMapping {
 		words.Analyzer = wordsAnalyzer
 		words.Store = highlighted[f.name] // snippets need the text
 		words.IncludeTermVectors = true   // phrases and snippets need positions
-		words.IncludeInAll = false
+		words.IncludeInAll = true         // the advanced syntax's bare words search _all
 		dm.AddFieldMappingsAt(f.name, words)
 	}
 	// One stemmed field holds all the text: a stem is weak evidence, so where it
