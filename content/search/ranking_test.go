@@ -95,7 +95,7 @@ func TestCorrections(t *testing.T) {
 		{"kafka brokers", "", ""}, // every word is known: nothing to correct
 		{"cache stampeed", "cache stampede", "cache-stampede"},
 		{"split brian", "split brain", "split-brain-two-leaders"},
-		{"idempotancy", "", "idempotency"},     // its stem is idempotency's: found without a correction
+		{"idempotancy", "", "idempotency"}, // its stem is idempotency's: found without a correction
 		{"bulkhed", "bulkhead", "bulkhead"},
 		{"consistensy models", "consistency models", "consistency-models"},
 		{"zzqqxxvv", "", ""}, // nothing near: no hits rather than a guess

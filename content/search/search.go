@@ -26,6 +26,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -202,13 +203,13 @@ func (ix *Index) Search(q Query) (*Results, error) {
 	text := strings.TrimSpace(q.Text)
 	switch {
 	case text == "":
-		return ix.run(q, bleve.NewMatchAllQuery(), true)
+		return ix.run(q, bleve.NewMatchAllQuery(), true, nil)
 	case q.Advanced:
 		qs := bleve.NewQueryStringQuery(booleanToQueryString(text))
 		if _, err := qs.Parse(); err != nil {
 			return nil, prep.Errorf(prep.Invalid, "search", "query syntax: %v (%s Or turn advanced syntax off.)", err, AdvancedHelp)
 		}
-		return ix.run(q, qs, false)
+		return ix.run(q, qs, false, qs)
 	}
 	us := ix.units(text)
 	fixed, fuzzy, err := ix.corrected(text, us)
@@ -218,7 +219,7 @@ func (ix *Index) Search(q Query) (*Results, error) {
 	if fuzzy {
 		text, us = fixed, ix.units(fixed)
 	}
-	res, err := ix.run(q, ix.rankedQuery(text, us), false)
+	res, err := ix.run(q, ix.rankedQuery(text, us), false, ix.highlightQuery(us))
 	if err != nil {
 		return nil, err
 	}
@@ -262,22 +263,22 @@ func (ix *Index) validate(q *Query) error {
 }
 
 // run searches with text under q's filters and returns q's page. byTitle sorts the
-// hits by title, for a listing without words to rank by.
-func (ix *Index) run(q Query, text query.Query, byTitle bool) (*Results, error) {
-	must := []query.Query{text}
+// hits by title, for a listing without words to rank by. hl, when not nil, is what the
+// snippets highlight: it is run again on the page's cards only, so that the long body
+// field is read for those few cards and not for every card the ranking looks at.
+func (ix *Index) run(q Query, text query.Query, byTitle bool, hl query.Query) (*Results, error) {
+	var filters []query.Query
 	for _, f := range []struct{ field, value string }{{"kind", q.Kind}, {"level", q.Level}, {"topic", q.Topic}, {"tags", q.Tag}} {
 		if f.value != "" {
 			t := bleve.NewTermQuery(f.value)
 			t.SetField(f.field)
-			must = append(must, t)
+			filters = append(filters, t)
 		}
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Size, (q.Page-1)*q.Size, false)
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(append([]query.Query{text}, filters...)...), q.Size, (q.Page-1)*q.Size, false)
 	if byTitle {
 		req.SortBy([]string{"title_sort", "_id"})
 	}
-	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	req.Highlight.Fields = []string{"prompt", "keypoints", "body"}
 	for _, f := range Facets {
 		req.AddFacet(f, bleve.NewFacetRequest(f, 100))
 	}
@@ -285,14 +286,22 @@ func (ix *Index) run(q Query, text query.Query, byTitle bool) (*Results, error) 
 	if err != nil {
 		return nil, prep.Wrap("search", err)
 	}
+	snippets, err := ix.snippets(sr.Hits, hl)
+	if err != nil {
+		return nil, err
+	}
 	res := &Results{Total: sr.Total, Took: sr.Took, Page: q.Page, Size: q.Size, Facets: map[string][]FacetCount{}}
 	for _, h := range sr.Hits {
 		c := ix.lib.Card(h.ID)
 		if c == nil {
 			continue
 		}
+		s, ok := snippets[h.ID]
+		if !ok {
+			s = plainSnippet(c.Prompt.Text)
+		}
 		res.Hits = append(res.Hits, Hit{ID: c.ID, Title: c.Title, Kind: c.Kind, Level: c.Level, Topic: c.Topic,
-			Score: h.Score, Snippet: snippet(h.Fragments)})
+			Score: h.Score, Snippet: s})
 	}
 	for _, f := range Facets {
 		fr := sr.Facets[f]
@@ -306,12 +315,69 @@ func (ix *Index) run(q Query, text query.Query, byTitle bool) (*Results, error) 
 	return res, nil
 }
 
-// snippet picks the first highlighted fragment, preferring the prompt, then key points,
-// then the body. bleve's html formatter has already escaped the text around <mark>.
+// snippets highlights hl in the prompt, key points and body of hits, by card id.
+func (ix *Index) snippets(hits search.DocumentMatchCollection, hl query.Query) (map[string]template.HTML, error) {
+	out := map[string]template.HTML{}
+	if hl == nil || len(hits) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), hl), len(ids), 0, false)
+	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	req.Highlight.Fields = []string{"prompt", "keypoints", "body"}
+	sr, err := ix.idx.Search(req)
+	if err != nil {
+		return nil, prep.Wrap("search", err)
+	}
+	for _, h := range sr.Hits {
+		if s := snippet(h.Fragments); s != "" {
+			out[h.ID] = s
+		}
+	}
+	return out, nil
+}
+
+// highlightQuery matches the units' words (and other names) in the fields snippets
+// come from.
+func (ix *Index) highlightQuery(us []unit) query.Query {
+	var qs []query.Query
+	for _, u := range us {
+		for _, form := range append([]string{u.text}, u.alts...) {
+			for _, f := range []string{"prompt", "keypoints", "body"} {
+				m := bleve.NewMatchPhraseQuery(form)
+				m.SetField(f)
+				qs = append(qs, m)
+			}
+		}
+	}
+	if len(qs) == 0 {
+		return nil
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// plainSnippet is the start of text, escaped, for a card none of whose highlighted
+// fields has a query word (it matched on its title, tags or a stem).
+func plainSnippet(text string) template.HTML {
+	const n = 200
+	if r := []rune(text); len(r) > n {
+		text = string(r[:n]) + "…"
+	}
+	return template.HTML(template.HTMLEscapeString(text))
+}
+
+// snippet picks the first highlighted fragment with a match, preferring the prompt,
+// then key points, then the body. bleve's html formatter has already escaped the text
+// around <mark>.
 func snippet(frags map[string][]string) template.HTML {
 	for _, f := range []string{"prompt", "keypoints", "body"} {
-		if fs := frags[f]; len(fs) > 0 {
-			return template.HTML(fs[0]) // #nosec: escaped by bleve's html fragment formatter
+		for _, fr := range frags[f] {
+			if strings.Contains(fr, "<mark>") {
+				return template.HTML(fr) // #nosec: escaped by bleve's html fragment formatter
+			}
 		}
 	}
 	return ""
