@@ -347,7 +347,7 @@ func (ix *Index) highlightQuery(us []unit) query.Query {
 	for _, u := range us {
 		for _, form := range append([]string{u.text}, u.alts...) {
 			for _, f := range []string{"prompt", "keypoints", "body"} {
-				m := bleve.NewMatchPhraseQuery(form)
+				m := bleve.NewMatchQuery(form)
 				m.SetField(f)
 				qs = append(qs, m)
 			}
