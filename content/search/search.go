@@ -122,17 +122,15 @@ func open(idx bleve.Index, lib *content.Library) (*Index, error) {
 		fields[f.name] = ix.vocab
 	}
 	for field, into := range fields {
-		{
-			d, err := idx.FieldDict(field)
-			if err != nil {
-				idx.Close()
-				return nil, prep.Wrap("search.open", err)
-			}
-			for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
-				into[e.Term] = true
-			}
-			d.Close()
+		d, err := idx.FieldDict(field)
+		if err != nil {
+			idx.Close()
+			return nil, prep.Wrap("search.open", err)
 		}
+		for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
+			into[e.Term] = true
+		}
+		d.Close()
 	}
 	return ix, nil
 }
