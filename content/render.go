@@ -136,7 +136,9 @@ func plainText(n ast.Node, src []byte) string {
 }
 
 // HighlightCSS returns the stylesheet for highlighted code: the light style, and the dark
-// one under prefers-color-scheme: dark.
+// one under prefers-color-scheme: dark. Each applies only in its own scheme: the dark
+// style leaves out the tokens it draws in its plain text colour, so light rules left in
+// force there drew dark text on the dark background.
 func HighlightCSS() string {
 	f := chromahtml.New(chromahtml.WithClasses(true))
 	var light, dark bytes.Buffer
@@ -146,5 +148,5 @@ func HighlightCSS() string {
 	if err := f.WriteCSS(&dark, styles.Get(darkStyle)); err != nil {
 		panic(fmt.Sprintf("content: highlight css: %v", err))
 	}
-	return light.String() + "\n@media (prefers-color-scheme: dark) {\n" + dark.String() + "}\n"
+	return "@media not (prefers-color-scheme: dark) {\n" + light.String() + "}\n@media (prefers-color-scheme: dark) {\n" + dark.String() + "}\n"
 }

@@ -59,4 +59,10 @@ func TestHighlightCSS(t *testing.T) {
 	if !strings.Contains(css, ".chroma") || !strings.Contains(css, "prefers-color-scheme: dark") {
 		t.Errorf("css lacks light or dark rules: %.200s", css)
 	}
+	// No rule outside the two schemes' blocks: a light token colour in force in dark mode
+	// is dark text on a dark background.
+	light, dark, ok := strings.Cut(css, "@media (prefers-color-scheme: dark)")
+	if !ok || !strings.HasPrefix(light, "@media not (prefers-color-scheme: dark) {") || strings.Count(light, "@media") != 1 || !strings.HasSuffix(strings.TrimSpace(dark), "}") {
+		t.Errorf("the light and dark styles are not each confined to their scheme: %.300s", css)
+	}
 }

@@ -12,7 +12,7 @@ var allowedImports = map[string]bool{
 	"bufio": true, "bytes": true, "cmp": true, "container/heap": true, "container/list": true,
 	"container/ring": true, "context": true, "encoding/binary": true, "encoding/hex": true,
 	"encoding/json": true, "errors": true, "fmt": true, "hash": true, "hash/crc32": true,
-	"hash/fnv": true, "io": true, "maps": true, "math": true, "math/bits": true,
+	"hash/fnv": true, "io": true, "iter": true, "maps": true, "math": true, "math/bits": true,
 	"math/rand": true, "regexp": true, "slices": true, "sort": true, "strconv": true,
 	"strings": true, "sync": true, "sync/atomic": true, "time": true, "unicode": true,
 	"unicode/utf16": true, "unicode/utf8": true,

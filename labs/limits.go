@@ -43,6 +43,15 @@ const (
 	// deep while failing runaway recursion fast instead of after a 1 GB stack.
 	MaxStackBytes = 64 << 20
 
+	// CompileLimit bounds checking and rewriting a submission in the child, before any
+	// of it runs: a well-formed submission takes milliseconds, while a type whose
+	// checking is exponential (struct types nested two of the previous one per level)
+	// would hold a worker for the whole wall limit. CompileMemoryMB is the heap the
+	// child may reach meanwhile (the lab's memory limit if lower). Past either, the
+	// verdict is unsupported: the code takes too long to compile.
+	CompileLimit    = 3 * time.Second
+	CompileMemoryMB = 256
+
 	// MaxPerfSize bounds a perf workload's size (n) in lab.yaml.
 	MaxPerfSize = 10_000_000
 )

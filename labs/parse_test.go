@@ -231,9 +231,10 @@ func TestNewJob(t *testing.T) {
 	}{
 		{"ok", map[string]string{"demo.go": "package demo"}, ModeRun, ""},
 		{"nothing", nil, ModeRun, "no files submitted"},
-		{"test file", map[string]string{"demo_test.go": "x"}, ModeRun, "is a test file"},
+		{"test file on submit", map[string]string{"demo.go": "package demo", "mine_test.go": "x"}, ModeSubmit, "your own tests run with Run only"},
+		{"only a test file", map[string]string{"mine_test.go": "x"}, ModeRun, "only test files submitted"},
 		{"bad name", map[string]string{"../x.go": "x"}, ModeRun, "bad file name"},
-		{"clash", map[string]string{"demo_hidden_test.go": "x"}, ModeRun, "is a test file"},
+		{"clash with hidden tests", map[string]string{"demo.go": "package demo", "demo_hidden_test.go": "x"}, ModeRun, "clashes with a file of the lab"},
 		{"too big", map[string]string{"demo.go": strings.Repeat("x", MaxSourceBytes+1)}, ModeRun, "the limit is 64 KiB"},
 		{"bad mode", map[string]string{"demo.go": "x"}, Mode("x"), "unknown mode"},
 	} {
@@ -250,7 +251,11 @@ func TestNewJob(t *testing.T) {
 			}
 		})
 	}
-	job, err := NewJob(lab, map[string]string{"demo.go": "package demo"}, ModeSubmit)
+	job, err := NewJob(lab, map[string]string{"demo.go": "package demo", "mine_test.go": "package demo"}, ModeRun)
+	if err != nil || len(job.Candidate) != 1 || len(job.Scratch) != 1 || job.Scratch[0].Name != "mine_test.go" || job.Hidden != nil {
+		t.Errorf("run job with the candidate's own test %+v, %v: want it in Scratch, apart from the code", job, err)
+	}
+	job, err = NewJob(lab, map[string]string{"demo.go": "package demo"}, ModeSubmit)
 	if err != nil || len(job.Hidden) != 1 || job.Solution != nil {
 		t.Errorf("submit job %+v, %v: want hidden tests and no solution (no perf tests)", job, err)
 	}

@@ -10,13 +10,16 @@ import (
 
 // Job is what the grader sends its sandboxed child on stdin: everything needed to grade
 // one submission, and nothing more. The reference solution is included only when
-// performance tests will run, and hidden tests only in ModeSubmit.
+// performance tests will run, and hidden tests only in ModeSubmit. Scratch holds the
+// candidate's own test files, only in ModeRun: they run after the public tests and are
+// never part of a submission.
 type Job struct {
 	Lab       string     `json:"lab"`
 	Package   string     `json:"package"`
 	Mode      Mode       `json:"mode"`
 	Candidate []JobFile  `json:"candidate"`
 	Public    []JobFile  `json:"public"`
+	Scratch   []JobFile  `json:"scratch,omitempty"`
 	Hidden    []JobFile  `json:"hidden,omitempty"`
 	Perf      []JobFile  `json:"perf,omitempty"`
 	Solution  []JobFile  `json:"solution,omitempty"`
@@ -70,7 +73,10 @@ const MaxEventBytes = 256 << 10
 
 // NewJob checks a submission (files by name) against lab and returns the job that grades
 // it in mode. A submission is the lab's non-test files: at most MaxSourceFiles files of at
-// most MaxSourceBytes in total, named like Go files, not clashing with the lab's tests.
+// most MaxSourceBytes in total, named like Go files, not clashing with the lab's tests,
+// built on every system (no GOOS/GOARCH suffix, no build constraint: BuildConstraint).
+// In ModeRun it may also hold the candidate's own *_test.go files (the job's Scratch);
+// a submit never does, so the candidate's tests cannot change what Submit grades.
 // Problems come back as an Invalid prep error the candidate can act on.
 func NewJob(lab *Lab, files map[string]string, mode Mode) (*Job, error) {
 	const op = "labs.NewJob"
@@ -95,10 +101,13 @@ func NewJob(lab *Lab, files map[string]string, mode Mode) (*Job, error) {
 		switch {
 		case !goNameRE.MatchString(name):
 			return nil, prep.Errorf(prep.Invalid, op, "bad file name %q (letters, digits and _ ending in .go, e.g. %s)", name, lab.StarterNames()[0])
-		case strings.HasSuffix(name, "_test.go"):
-			return nil, prep.Errorf(prep.Invalid, op, "%s is a test file; submit only your code (%s)", name, strings.Join(lab.StarterNames(), ", "))
 		case taken[name] || strings.HasPrefix(name, "zz_prep_"):
 			return nil, prep.Errorf(prep.Invalid, op, "%s clashes with a file of the lab or the grader; rename it", name)
+		case strings.HasSuffix(name, "_test.go") && mode != ModeRun:
+			return nil, prep.Errorf(prep.Invalid, op, "%s is a test file; your own tests run with Run only: submit only your code (%s)", name, strings.Join(lab.StarterNames(), ", "))
+		}
+		if why := BuildConstraint(name, src); why != "" {
+			return nil, prep.Errorf(prep.Invalid, op, "%s: %s; labs build every file on every system: rename it (e.g. %s) and remove build constraints", name, why, lab.StarterNames()[0])
 		}
 		size += len(src)
 		names = append(names, name)
@@ -109,7 +118,14 @@ func NewJob(lab *Lab, files map[string]string, mode Mode) (*Job, error) {
 	sort.Strings(names)
 	job := &Job{Lab: lab.Slug, Package: lab.Package, Mode: mode, Limits: lab.Limits.Clamp(), Public: jobFiles(lab.Public)}
 	for _, n := range names {
-		job.Candidate = append(job.Candidate, JobFile{Name: n, Src: files[n]})
+		if strings.HasSuffix(n, "_test.go") {
+			job.Scratch = append(job.Scratch, JobFile{Name: n, Src: files[n]})
+		} else {
+			job.Candidate = append(job.Candidate, JobFile{Name: n, Src: files[n]})
+		}
+	}
+	if len(job.Candidate) == 0 {
+		return nil, prep.Errorf(prep.Invalid, op, "only test files submitted; send your code too (%s)", strings.Join(lab.StarterNames(), ", "))
 	}
 	if mode == ModeSubmit {
 		job.Hidden = jobFiles(lab.Hidden)

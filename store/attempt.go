@@ -40,6 +40,9 @@ type Attempt struct {
 	Source     map[string]string // file name -> content, at most MaxAttemptSource bytes in all
 	Duration   time.Duration     // how long grading took
 	CreatedAt  time.Time
+	// Imported marks an attempt read from a progress file (Import): this server did not
+	// grade it, so its verdict is what the file claims and LabStatus ignores it.
+	Imported bool
 }
 
 // problem returns the JSON name of the first field of a that cannot be stored and what
@@ -117,22 +120,22 @@ func insertAttempt(ctx context.Context, tx *wtx, userID int64, a Attempt) (int64
 	if a.Source == nil {
 		src = []byte("{}")
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO attempts (user_id, lab, mode, verdict, result_json, source, duration_ms, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		userID, a.Lab, a.Mode, a.Verdict, string(a.ResultJSON), string(src), a.Duration.Milliseconds(), toMS(a.CreatedAt))
+	res, err := tx.ExecContext(ctx, `INSERT INTO attempts (user_id, lab, mode, verdict, result_json, source, duration_ms, created_at, imported)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		userID, a.Lab, a.Mode, a.Verdict, string(a.ResultJSON), string(src), a.Duration.Milliseconds(), toMS(a.CreatedAt), a.Imported)
 	if err != nil {
 		return 0, err
 	}
 	return res.LastInsertId()
 }
 
-const attemptColumns = "id, lab, mode, verdict, result_json, source, duration_ms, created_at"
+const attemptColumns = "id, lab, mode, verdict, result_json, source, duration_ms, created_at, imported"
 
 func scanAttempt(sc interface{ Scan(...any) error }) (Attempt, error) {
 	var a Attempt
 	var result, src string
 	var ms int64
-	if err := sc.Scan(&a.ID, &a.Lab, &a.Mode, &a.Verdict, &result, &src, &ms, msScan{&a.CreatedAt}); err != nil {
+	if err := sc.Scan(&a.ID, &a.Lab, &a.Mode, &a.Verdict, &result, &src, &ms, msScan{&a.CreatedAt}, &a.Imported); err != nil {
 		return Attempt{}, err
 	}
 	if result != "" {
@@ -179,14 +182,15 @@ func (db *DB) Attempt(ctx context.Context, userID, id int64) (Attempt, error) {
 }
 
 // LabStatus returns, for each lab the user attempted, its best verdict: VerdictPassed if
-// any submit passed, else the verdict of the latest submit, else StatusAttempted.
+// any submit passed, else the verdict of the latest submit, else StatusAttempted. Only
+// gradings done by this server count: imported attempts are left out.
 func (db *DB) LabStatus(ctx context.Context, userID int64) (map[string]string, error) {
 	const op = "store.LabStatus"
 	rows, err := db.read.QueryContext(ctx, `SELECT a.lab,
 			max(a.mode = 'submit' AND a.verdict = ?),
 			(SELECT b.verdict FROM attempts b WHERE b.user_id = a.user_id AND b.lab = a.lab AND b.mode = 'submit'
-				ORDER BY b.id DESC LIMIT 1)
-		FROM attempts a WHERE a.user_id = ? GROUP BY a.lab`, VerdictPassed, userID)
+				AND NOT b.imported ORDER BY b.id DESC LIMIT 1)
+		FROM attempts a WHERE a.user_id = ? AND NOT a.imported GROUP BY a.lab`, VerdictPassed, userID)
 	if err != nil {
 		return nil, prep.Wrap(op, err)
 	}

@@ -103,3 +103,42 @@ func TestLabStatus(t *testing.T) {
 		t.Errorf("LabStatus = %v, %v; want %v", got, err, want)
 	}
 }
+
+// TestImportedAttemptsDoNotCount: a progress file can claim anything. Its attempts are
+// kept, marked imported, and a lab's status comes only from gradings stored by
+// SaveAttempt, even when the file marks its own attempts as not imported.
+func TestImportedAttemptsDoNotCount(t *testing.T) {
+	ctx := context.Background()
+	forged := `{"format":"prep-progress","version":1,"states":[],"reviews":[],"attempts":[
+		{"lab":"lru","mode":"submit","verdict":"passed","result":{"verdict":"passed","message":"all 19 tests passed"},"source":{"lru.go":"package lru"},"duration_ms":10,"created_at":"2026-11-01T10:00:00Z"},
+		{"lab":"saga","mode":"run","verdict":"failed","source":{"saga.go":"package saga"},"duration_ms":10,"created_at":"2026-11-01T10:01:00Z"}]}`
+	db := openTest(t)
+	if err := db.Import(ctx, LocalUserID, strings.NewReader(forged)); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.LabStatus(ctx, LocalUserID)
+	if err != nil || len(st) != 0 {
+		t.Errorf("LabStatus after importing a forged pass = %v, %v; want no status at all", st, err)
+	}
+	list, err := db.Attempts(ctx, LocalUserID, "lru", 0)
+	if err != nil || len(list) != 1 || !list[0].Imported || list[0].Verdict != VerdictPassed {
+		t.Fatalf("imported attempts = %+v, %v; want the one attempt, kept and marked imported", list, err)
+	}
+	// A grading by this server counts as before, beside the imported attempt.
+	if _, err := db.SaveAttempt(ctx, LocalUserID, Attempt{Lab: "lru", Mode: ModeSubmit, Verdict: "failed"}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := db.LabStatus(ctx, LocalUserID); st["lru"] != "failed" {
+		t.Errorf("status after a real failed submit = %q, want failed (the imported pass does not count)", st["lru"])
+	}
+	if _, err := db.SaveAttempt(ctx, LocalUserID, Attempt{Lab: "saga", Mode: ModeRun, Verdict: "failed"}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := db.LabStatus(ctx, LocalUserID); st["saga"] != StatusAttempted {
+		t.Errorf("saga status = %q, want %q", st["saga"], StatusAttempted)
+	}
+	// A field that says otherwise is not part of the format.
+	if err := openTest(t).Import(ctx, LocalUserID, strings.NewReader(strings.Replace(forged, `"duration_ms":10,`, `"duration_ms":10,"imported":false,`, 1))); prep.KindOf(err) != prep.Invalid {
+		t.Errorf("import with an imported field: %v, want invalid", err)
+	}
+}

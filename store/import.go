@@ -16,39 +16,195 @@ import (
 	"prep/store/fsrs"
 )
 
-// Import loads a progress file written by Export into the user's account, which must
-// have no progress yet (no rated cards, reviews or attempts: a Conflict error
-// otherwise). Everything is checked before anything is written; the first bad value
+// ImportMode says what an import does to an account that already has progress.
+type ImportMode string
+
+// The import modes.
+const (
+	// ImportEmpty imports only into an account without progress: a Conflict otherwise.
+	ImportEmpty ImportMode = ""
+	// ImportReplace deletes the account's card states, review log and lab attempts, then
+	// imports the file, its settings included.
+	ImportReplace ImportMode = "replace"
+	// ImportMerge keeps the account's progress and settings and adds the file's: a
+	// card's state is the file's only where the file reviewed it later; reviews and
+	// attempts the account already has (same card or lab, same time) are not added twice.
+	ImportMerge ImportMode = "merge"
+)
+
+// ImportPlan is what an import did, or would do (PlanImport).
+type ImportPlan struct {
+	Mode ImportMode `json:"mode"`
+	// What the account has before the import.
+	HadStates   int `json:"had_states"`
+	HadReviews  int `json:"had_reviews"`
+	HadAttempts int `json:"had_attempts"`
+	// What the file brings: card states added (NewStates), taken over (UpdatedStates) or
+	// left as the account has them (KeptStates); reviews and attempts added or skipped as
+	// already there.
+	NewStates        int  `json:"new_states"`
+	UpdatedStates    int  `json:"updated_states"`
+	KeptStates       int  `json:"kept_states"`
+	AddedReviews     int  `json:"added_reviews"`
+	SkippedReviews   int  `json:"skipped_reviews"`
+	AddedAttempts    int  `json:"added_attempts"`
+	SkippedAttempts  int  `json:"skipped_attempts"`
+	SettingsReplaced bool `json:"settings_replaced"`
+}
+
+// Progress is a progress file read and checked by ReadProgress, ready to import.
+type Progress struct{ in *importData }
+
+// ReadProgress reads and checks a progress file written by Export: the first bad value
 // gives an Invalid error naming its JSON path, such as "reviews[12].after.stability".
-// The file's settings replace the user's.
-func (db *DB) Import(ctx context.Context, userID int64, r io.Reader) error {
+func ReadProgress(r io.Reader) (*Progress, error) {
 	const op = "store.Import"
 	doc, err := decodeDoc(r)
 	if err != nil {
-		return prep.Errorf(prep.Invalid, op, "progress file: %v", err)
+		return nil, prep.Errorf(prep.Invalid, op, "progress file: %v", err)
 	}
 	in, err := doc.check()
 	if err != nil {
-		return prep.Errorf(prep.Invalid, op, "progress file: %v", err)
+		return nil, prep.Errorf(prep.Invalid, op, "progress file: %v", err)
 	}
-	return db.inTx(ctx, op, func(tx *wtx) error {
-		if err := requireUser(ctx, tx, op, userID); err != nil {
-			return err
-		}
-		var states, reviews, attempts int
-		if err := tx.QueryRowContext(ctx, `SELECT
-			(SELECT count(*) FROM card_states WHERE user_id = ?1),
-			(SELECT count(*) FROM review_log WHERE user_id = ?1),
-			(SELECT count(*) FROM attempts WHERE user_id = ?1)`, userID).Scan(&states, &reviews, &attempts); err != nil {
-			return err
-		}
-		if states+reviews+attempts > 0 {
-			return prep.Errorf(prep.Conflict, op,
-				"this account already has progress (%d rated cards, %d reviews, %d lab attempts); import into an account without any",
-				states, reviews, attempts)
-		}
-		return in.write(ctx, tx, userID)
+	return &Progress{in}, nil
+}
+
+// Import loads a progress file written by Export into the user's account, which must
+// have no progress yet (no rated cards, reviews or attempts: a Conflict error
+// otherwise; see ImportProgress for replacing or merging). Everything is checked before
+// anything is written. The file's settings replace the user's. Its lab attempts are kept
+// as Imported: this server did not grade them, so they never count towards LabStatus.
+func (db *DB) Import(ctx context.Context, userID int64, r io.Reader) error {
+	p, err := ReadProgress(r)
+	if err != nil {
+		return err
+	}
+	_, err = db.ImportProgress(ctx, userID, p, ImportEmpty)
+	return err
+}
+
+// PlanImport says what importing p in mode would do to the user's account, changing
+// nothing: the preview a user confirms.
+func (db *DB) PlanImport(ctx context.Context, userID int64, p *Progress, mode ImportMode) (ImportPlan, error) {
+	var plan ImportPlan
+	err := db.inTx(ctx, "store.PlanImport", func(tx *wtx) error {
+		var err error
+		plan, err = p.in.apply(ctx, tx, userID, mode, false)
+		return err
 	})
+	return plan, err
+}
+
+// ImportProgress imports p into the user's account in mode, in one transaction, and
+// says what it did.
+func (db *DB) ImportProgress(ctx context.Context, userID int64, p *Progress, mode ImportMode) (ImportPlan, error) {
+	var plan ImportPlan
+	err := db.inTx(ctx, "store.Import", func(tx *wtx) error {
+		var err error
+		plan, err = p.in.apply(ctx, tx, userID, mode, true)
+		return err
+	})
+	return plan, err
+}
+
+// apply works out the plan of importing in into the user's account in mode and, when
+// write is set, carries it out.
+func (in *importData) apply(ctx context.Context, tx *wtx, userID int64, mode ImportMode, write bool) (ImportPlan, error) {
+	const op = "store.Import"
+	plan := ImportPlan{Mode: mode}
+	if mode != ImportEmpty && mode != ImportReplace && mode != ImportMerge {
+		return plan, prep.Errorf(prep.Invalid, op, "import mode %q is not one of replace, merge", mode)
+	}
+	if err := requireUser(ctx, tx, op, userID); err != nil {
+		return plan, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM card_states WHERE user_id = ?1),
+		(SELECT count(*) FROM review_log WHERE user_id = ?1),
+		(SELECT count(*) FROM attempts WHERE user_id = ?1)`, userID).Scan(&plan.HadStates, &plan.HadReviews, &plan.HadAttempts); err != nil {
+		return plan, err
+	}
+	has := plan.HadStates+plan.HadReviews+plan.HadAttempts > 0
+	if mode == ImportEmpty && has {
+		return plan, prep.Errorf(prep.Conflict, op,
+			"this account already has progress (%d rated cards, %d reviews, %d lab attempts); import it as a replacement or merge it in",
+			plan.HadStates, plan.HadReviews, plan.HadAttempts)
+	}
+	if mode != ImportMerge || !has { // the file's progress is all there will be
+		plan.NewStates, plan.AddedReviews, plan.AddedAttempts = len(in.order), len(in.reviews), len(in.attempts)
+		plan.SettingsReplaced = in.settings != nil
+		if !write {
+			return plan, nil
+		}
+		for _, table := range []string{"card_states", "review_log", "attempts"} {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE user_id = ?", userID); err != nil {
+				return plan, err
+			}
+		}
+		return plan, in.write(ctx, tx, userID)
+	}
+	return plan, in.merge(ctx, tx, userID, &plan, write)
+}
+
+// merge adds the file's progress to the account's (ImportMerge), counting into plan.
+func (in *importData) merge(ctx context.Context, tx *wtx, userID int64, plan *ImportPlan, write bool) error {
+	for _, id := range in.order {
+		cur, ok, err := getState(ctx, tx, userID, id)
+		if err != nil {
+			return err
+		}
+		fileCard := in.states[id]
+		switch {
+		case !ok:
+			plan.NewStates++
+		case fileCard.LastReview.After(cur.LastReview):
+			plan.UpdatedStates++
+		default:
+			plan.KeptStates++
+			continue
+		}
+		if write {
+			if err := putState(ctx, tx, userID, id, fileCard); err != nil {
+				return err
+			}
+		}
+	}
+	for _, e := range in.reviews {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM review_log WHERE user_id = ? AND card_id = ? AND reviewed_at = ?",
+			userID, e.CardID, toMS(e.ReviewedAt)).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			plan.SkippedReviews++
+			continue
+		}
+		plan.AddedReviews++
+		if write {
+			if _, err := appendLog(ctx, tx, userID, e); err != nil {
+				return err
+			}
+		}
+	}
+	for _, a := range in.attempts {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM attempts WHERE user_id = ? AND lab = ? AND created_at = ?",
+			userID, a.Lab, toMS(a.CreatedAt)).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			plan.SkippedAttempts++
+			continue
+		}
+		plan.AddedAttempts++
+		if write {
+			if _, err := insertAttempt(ctx, tx, userID, a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // decodeDoc decodes a progress file strictly (no unknown fields, nothing after it).
@@ -222,7 +378,8 @@ func (doc *exportDoc) check() (*importData, error) {
 	for i, ea := range doc.Attempts {
 		p := fmt.Sprintf("attempts[%d]", i)
 		a := Attempt{Lab: ea.Lab, Mode: ea.Mode, Verdict: ea.Verdict, ResultJSON: []byte(ea.Result), Source: ea.Source,
-			Duration: time.Duration(ea.DurationMS) * time.Millisecond, CreatedAt: truncMS(time.Time(ea.CreatedAt))}
+			Duration: time.Duration(ea.DurationMS) * time.Millisecond, CreatedAt: truncMS(time.Time(ea.CreatedAt)),
+			Imported: true} // whatever the file says, this server did not grade it
 		if len(ea.Result) == 0 {
 			a.ResultJSON = nil
 		}

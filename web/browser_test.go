@@ -20,6 +20,12 @@ import (
 // javascript false runs the page with scripts disabled.
 func browser(t *testing.T, javascript bool) context.Context {
 	t.Helper()
+	return browserWithin(t, javascript, 60*time.Second)
+}
+
+// browserWithin is browser with a time limit for the whole test other than a minute.
+func browserWithin(t *testing.T, javascript bool, limit time.Duration) context.Context {
+	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		if os.Getenv("PREP_REQUIRE_BROWSER") == "1" {
@@ -41,7 +47,7 @@ func browser(t *testing.T, javascript bool) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancel3 := context.WithTimeout(ctx, limit)
 	t.Cleanup(cancel3)
 	return ctx
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"prep"
+	"prep/store"
 )
 
 // Limits of progress imports. A progress file holds one line per review, so even
@@ -25,9 +26,9 @@ const (
 var errImportTooLarge = prep.Errorf(prep.Invalid, "import", "the progress file is larger than %d MiB, the most an import accepts", maxImportSize>>20)
 
 // bodyLimit caps request bodies at maxBodySize, except POST /import, which may carry a
-// progress file of up to maxImportSize. It must run before the CSRF middleware, which
-// reads form bodies to find the token.
-func bodyLimit() echo.MiddlewareFunc {
+// progress file of up to maxImportSize and gets timeouts.importRead to send it. It must
+// run before the CSRF middleware, which reads form bodies to find the token.
+func (s *Server) bodyLimit() echo.MiddlewareFunc {
 	general := middleware.BodyLimit(maxBodySize)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		limited := general(next)
@@ -40,6 +41,7 @@ func bodyLimit() echo.MiddlewareFunc {
 				return errImportTooLarge
 			}
 			req.Body = http.MaxBytesReader(c.Response(), req.Body, maxImportBody)
+			s.extendDeadlines(c, s.timeouts.importRead)
 			return next(c)
 		}
 	}
@@ -128,14 +130,28 @@ func (s *Server) importProgress(c echo.Context) error {
 	// The file is read to its end by Import; past the cap, the reader fails and the
 	// error says why, whatever Import made of the cut-off JSON.
 	cr := &cappedReader{r: r, left: maxImportSize}
-	if err := s.store.Import(req.Context(), u.ID, cr); err != nil {
+	p, err := store.ReadProgress(cr)
+	if err != nil {
 		if cr.over || isTooLarge(err) {
 			return errImportTooLarge
 		}
 		return err
 	}
+	mode, err := importMode(c)
+	if err != nil {
+		return err
+	}
+	plan, err := s.store.ImportProgress(req.Context(), u.ID, p, mode)
+	switch {
+	case prep.KindOf(err) == prep.Conflict && !isJSON && !wantsJSON(c):
+		return s.previewImport(c, u, p) // the account has progress: replace or merge?
+	case prep.KindOf(err) == prep.Conflict:
+		return prep.Errorf(prep.Conflict, "import", "%s: send mode=replace or mode=merge (as a query parameter)", prep.Message(err))
+	case err != nil:
+		return err
+	}
 	if isJSON || wantsJSON(c) {
-		return c.JSON(http.StatusOK, map[string]any{"imported": true})
+		return c.JSON(http.StatusOK, map[string]any{"imported": true, "plan": plan})
 	}
 	return c.Redirect(http.StatusSeeOther, "/stats")
 }

@@ -7,7 +7,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -75,7 +77,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	// One destination per way in: the API's JSON body and the settings page's form.
 	t.Run("json body", func(t *testing.T) {
 		dst := newTestEnv(t)
-		sc := scenario{method: "POST", url: "/import", body: string(export), header: jsonHeader, status: 200, contains: []string{`{"imported":true}`}}
+		sc := scenario{method: "POST", url: "/import", body: string(export), header: jsonHeader, status: 200, contains: []string{`{"imported":true,`}}
 		sc.run(t, dst.ts, dst.ts.Client())
 		if got := getStats(t, dst); !reflect.DeepEqual(got, want) {
 			t.Errorf("stats after import differ:\n got %+v\nwant %+v", got, want)
@@ -101,10 +103,42 @@ func TestExportImportRoundTrip(t *testing.T) {
 		if got := getStats(t, dst); !reflect.DeepEqual(got, want) {
 			t.Errorf("stats after import differ:\n got %+v\nwant %+v", got, want)
 		}
-		// The account has progress now, so a second import is refused, saying why.
+		// The account has progress now: the API says how to choose, and the form shows
+		// what each choice does before anything changes.
 		sc := scenario{method: "POST", url: "/import", body: string(export), header: jsonHeader, status: 409,
-			contains: []string{"this account already has progress (5 rated cards"}}
+			contains: []string{"this account already has progress (5 rated cards", "send mode=replace or mode=merge"}}
 		sc.run(t, dst.ts, dst.ts.Client())
+		body, ct = upload(t, token, export)
+		req, _ = http.NewRequest("POST", dst.ts.URL+"/import", strings.NewReader(body))
+		req.Header.Set("Content-Type", ct)
+		resp, err = client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, w := range []string{"Merge it in", "Replace my progress", "Your 5 rated cards", "5 cards you reviewed later keep yours", "Your settings stay as they are"} {
+			if resp.StatusCode != 200 || !strings.Contains(string(page), w) {
+				t.Errorf("preview: status %d, lacks %q\n%.2500s", resp.StatusCode, w, page)
+			}
+		}
+		m := regexp.MustCompile(`name="token" value="([0-9a-f]+)"`).FindSubmatch(page)
+		if m == nil {
+			t.Fatal("no token in the preview")
+		}
+		confirm := url.Values{"_csrf": {token}, "token": {string(m[1])}, "mode": {"merge"}}
+		if code, loc, _ := postForm(t, client, dst.ts.URL+"/import/confirm", confirm); code != http.StatusSeeOther || loc != "/stats" {
+			t.Errorf("confirm merge: %d %q", code, loc)
+		}
+		if code, _, b := postForm(t, client, dst.ts.URL+"/import/confirm", confirm); code != http.StatusNotFound || !strings.Contains(b, "upload the file again") {
+			t.Errorf("a used token: %d %.300s", code, b)
+		}
+		sc = scenario{method: "POST", url: "/import?mode=replace", body: string(export), header: jsonHeader, status: 200,
+			contains: []string{`"mode":"replace"`, `"had_states":5`}}
+		sc.run(t, dst.ts, dst.ts.Client())
+		if got := getStats(t, dst); !reflect.DeepEqual(got, want) {
+			t.Errorf("stats after replacing differ:\n got %+v\nwant %+v", got, want)
+		}
 	})
 
 	t.Run("csv", func(t *testing.T) {
@@ -170,7 +204,7 @@ func TestImportSizeCap(t *testing.T) {
 	env := newTestEnv(t)
 	e := echo.New()
 	e.HTTPErrorHandler = env.srv.handleError
-	e.Use(bodyLimit())
+	e.Use(env.srv.bodyLimit())
 	asLocalUser := func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			c.Set(userKey, store.User{ID: store.LocalUserID})
@@ -198,7 +232,7 @@ func TestImportSizeCap(t *testing.T) {
 		{"json over the cap, no length", "/import", "application/json", big, true, 400, "larger than 32 MiB"},
 		{"form over the cap", "/import", formType, []byte(form), false, 400, "larger than 32 MiB"},
 		{"form over the cap, no length", "/import", formType, []byte(form), true, 400, "larger than 32 MiB"},
-		{"json under the cap", "/import", "application/json", padded(maxImportSize), false, 200, `{"imported":true}`},
+		{"json under the cap", "/import", "application/json", padded(maxImportSize), false, 200, `{"imported":true,`},
 		{"other routes keep the general limit", "/other", "text/plain", make([]byte, 2<<20), false, 413, ""},
 	}
 	for _, tt := range tests {

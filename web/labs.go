@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -90,14 +89,21 @@ func (s *Server) labsPage(c echo.Context) error {
 	return s.ok(c, "labs", map[string]any{"Title": "Labs", "Labs": views})
 }
 
-// labPage shows a lab: the statement, the editor with the starter (or the last code the
-// user submitted), the public tests, and past attempts. result, when not nil, is the
-// grading just done, shown in the results panel.
+// labPage shows a lab: the statement, the editor with the user's draft (or the
+// starter), the public tests and past attempts.
 func (s *Server) labPage(c echo.Context) error {
 	return s.renderLab(c, http.StatusOK, nil, nil)
 }
 
-func (s *Server) renderLab(c echo.Context, status int, result *labs.Result, files map[string]string) error {
+// editorFile is one tab of the editor.
+type editorFile struct {
+	Name, Src string
+	Scratch   bool // the candidate's own tests: run by Run, never submitted
+}
+
+// renderLab renders the lab page. result, when not nil, is a grading to show in the
+// results panel; attempt, when not nil, is the stored attempt it came from.
+func (s *Server) renderLab(c echo.Context, status int, result *labs.Result, attempt *store.Attempt) error {
 	l, err := s.lab(c)
 	if err != nil {
 		return err
@@ -106,26 +112,41 @@ func (s *Server) renderLab(c echo.Context, status int, result *labs.Result, file
 	if err != nil {
 		return err
 	}
-	v := s.labView(l, st)
-	var attempts []store.Attempt
+	d, err := s.draft(c, l)
+	if err != nil {
+		return err
+	}
+	var attempts []attemptJSON
 	if u, ok := currentUser(c); ok && s.store != nil {
-		if attempts, err = s.store.Attempts(c.Request().Context(), u.ID, l.Slug, attemptsShown); err != nil {
+		list, err := s.store.Attempts(c.Request().Context(), u.ID, l.Slug, attemptsShown)
+		if err != nil {
 			return err
 		}
-		if files == nil && len(attempts) > 0 && c.QueryParam("starter") == "" {
-			files = attempts[0].Source // continue where the user left off
+		for i := range list {
+			attempts = append(attempts, summarize(&list[i], false))
 		}
 	}
-	if files == nil {
-		files = labs.Files(l.Starter)
-	}
-	type editorFile struct{ Name, Src string }
 	var editor []editorFile
-	for _, name := range l.StarterNames() {
-		editor = append(editor, editorFile{name, files[name]})
+	for _, name := range draftNames(l, d.Files) {
+		editor = append(editor, editorFile{Name: name, Src: d.Files[name], Scratch: strings.HasSuffix(name, "_test.go")})
 	}
-	data := map[string]any{"Title": l.Title, "Lab": v, "Editor": editor, "Public": l.Public, "Attempts": attempts, "Result": result}
+	var updated int64
+	if d.UpdatedAt != nil {
+		updated = d.UpdatedAt.UnixMilli()
+	}
+	data := map[string]any{"Title": l.Title, "Lab": s.labView(l, st), "Editor": editor, "Public": l.Public,
+		"Attempts": attempts, "Result": result, "Attempt": attempt, "Saved": d.UpdatedAt != nil && s.store != nil,
+		"EditorData": map[string]any{"slug": l.Slug, "starter": starterDraft(l), "updated_at": updated,
+			"user": s.store != nil && hasUser(c), "scratch": scratchName}}
+	if attempt != nil {
+		data["AttemptFiles"] = sortedFiles(attempt.Source)
+	}
 	return s.render(c, status, "lab", data)
+}
+
+func hasUser(c echo.Context) bool {
+	_, ok := currentUser(c)
+	return ok
 }
 
 // submission reads the candidate's files from a form (fields "file:<name>") or a JSON
@@ -159,7 +180,24 @@ func submission(c echo.Context) (map[string]string, error) {
 	return files, nil
 }
 
-// grade grades a submission and keeps it in the user's attempts.
+// forMode returns what of the editor's files a grading in mode takes: everything for a
+// Run, and for a Submit only the code, never the candidate's own tests.
+func forMode(files map[string]string, mode labs.Mode) map[string]string {
+	if mode == labs.ModeRun {
+		return files
+	}
+	out := make(map[string]string, len(files))
+	for name, src := range files {
+		if !strings.HasSuffix(name, "_test.go") {
+			out[name] = src
+		}
+	}
+	return out
+}
+
+// grade grades a submission and keeps it in the user's attempts. A form post also keeps
+// the files as the user's draft, before grading, so a page without JavaScript loses
+// nothing even when the grading fails.
 func (s *Server) grade(c echo.Context, mode labs.Mode) (map[string]string, *labs.Result, int64, error) {
 	l, err := s.lab(c)
 	if err != nil {
@@ -172,7 +210,14 @@ func (s *Server) grade(c echo.Context, mode labs.Mode) (map[string]string, *labs
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	res, err := s.grader.Grade(c.Request().Context(), l, files, mode)
+	u, signedIn := currentUser(c)
+	if signedIn && s.store != nil && !wantsJSON(c) {
+		if _, err := s.saveDraft(c, l, u.ID, files, nil); err != nil {
+			return files, nil, 0, err
+		}
+	}
+	graded := forMode(files, mode)
+	res, err := s.gradeInTurn(c, l, graded, mode)
 	if err != nil {
 		if after, busy := grader.RetryAfter(err); busy {
 			err = &retryError{err, max(1, int(after.Round(time.Second)/time.Second))}
@@ -180,13 +225,13 @@ func (s *Server) grade(c echo.Context, mode labs.Mode) (map[string]string, *labs
 		return files, nil, 0, err
 	}
 	var id int64
-	if u, ok := currentUser(c); ok && s.store != nil {
+	if signedIn && s.store != nil {
 		raw, err := json.Marshal(res)
 		if err != nil {
 			return files, nil, 0, prep.Wrap("web.grade", err)
 		}
 		id, err = s.store.SaveAttempt(c.Request().Context(), u.ID, store.Attempt{
-			Lab: l.Slug, Mode: string(mode), Verdict: string(res.Verdict), ResultJSON: raw, Source: files, Duration: res.Duration})
+			Lab: l.Slug, Mode: string(mode), Verdict: string(res.Verdict), ResultJSON: raw, Source: graded, Duration: res.Duration, CreatedAt: s.now()})
 		if err != nil {
 			return files, nil, 0, err
 		}
@@ -194,17 +239,23 @@ func (s *Server) grade(c echo.Context, mode labs.Mode) (map[string]string, *labs
 	return files, res, id, nil
 }
 
-// labGradeForm handles the lab page's Run and Submit buttons.
+// labGradeForm handles the lab page's Run and Submit buttons: post, redirect, get. The
+// grading is kept as an attempt and the browser is sent to its page, so a reload shows
+// the result again rather than grading again. Without a user to keep attempts for, the
+// result is shown at once.
 func (s *Server) labGradeForm(mode labs.Mode) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		files, res, _, err := s.grade(c, mode)
+		_, res, id, err := s.grade(c, mode)
 		if err != nil {
-			if prep.KindOf(err) == prep.Invalid && files != nil {
-				return s.renderLab(c, http.StatusBadRequest, &labs.Result{Verdict: "invalid", Message: prep.Message(err)}, files)
+			if prep.KindOf(err) == prep.Invalid {
+				return s.renderLab(c, http.StatusBadRequest, &labs.Result{Mode: mode, Verdict: "invalid", Message: prep.Message(err)}, nil)
 			}
 			return err
 		}
-		return s.renderLab(c, http.StatusOK, res, files)
+		if id > 0 {
+			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/labs/%s/attempts/%d", c.Param("slug"), id))
+		}
+		return s.renderLab(c, http.StatusOK, res, nil)
 	}
 }
 
@@ -270,27 +321,6 @@ func (s *Server) apiLab(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, toLabJSON(l, st[l.Slug], true))
-}
-
-// attemptPage shows one past attempt with its result and code.
-func (s *Server) attemptPage(c echo.Context) error {
-	u, _ := currentUser(c)
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		return prep.Errorf(prep.NotFound, "attempt", "no attempt %q", c.Param("id"))
-	}
-	a, err := s.store.Attempt(c.Request().Context(), u.ID, id)
-	if err != nil {
-		return err
-	}
-	if a.Lab != c.Param("slug") {
-		return prep.Errorf(prep.NotFound, "attempt", "no attempt %d for this lab", id)
-	}
-	var res labs.Result
-	if err := json.Unmarshal(a.ResultJSON, &res); err != nil {
-		return prep.Wrap("web.attempt", err)
-	}
-	return s.renderLab(c, http.StatusOK, &res, a.Source)
 }
 
 // cardLabs lists a card's labs with the user's status, for the card page.

@@ -64,7 +64,7 @@ func TestLabPagesAndAPI(t *testing.T) {
 	c := env.ts.Client()
 	scenarios := []scenario{
 		{name: "list", url: "/labs", status: 200, contains: []string{"LRU cache", `href="/labs/circuit-breaker"`, `href="/labs/saga"`, `href="/labs/token-bucket"`}},
-		{name: "lab page", url: "/labs/token-bucket", status: 200, contains: []string{`name="file:bucket.go"`, "Run public tests", "Submit", "Public tests"}},
+		{name: "lab page", url: "/labs/token-bucket", status: 200, contains: []string{`name="file:bucket.go"`, `name="file:my_test.go"`, `id="run"`, "Submit", "Public tests"}},
 		{name: "unknown lab", url: "/labs/nope", status: 404},
 		{name: "api list", url: "/api/labs", status: 200, contains: []string{`"slug":"lru"`, `"url":"/labs/lru"`}},
 		{name: "api lab", url: "/api/labs/lru", status: 200, contains: []string{`"starter":{"lru.go"`, `"public_tests":`, `"perf_tests":`}},
@@ -125,7 +125,8 @@ func TestLabGrading(t *testing.T) {
 	}
 }
 
-// TestLabFormPost grades through the page's form, as a browser without JavaScript does.
+// TestLabFormPost grades through the page's form, as a browser without JavaScript does:
+// post, redirect to the attempt, get; a reload shows the attempt and grades nothing.
 func TestLabFormPost(t *testing.T) {
 	env := newTestEnv(t)
 	c := browserClient(t)
@@ -134,12 +135,37 @@ func TestLabFormPost(t *testing.T) {
 	for name, src := range labFiles(t, "token-bucket", false) {
 		form.Set("file:"+name, strings.ReplaceAll(src, "\n", "\r\n")) // as a browser sends a textarea
 	}
-	code, _, resp := postForm(t, c, env.ts.URL+"/labs/token-bucket/run", form)
-	if code != 200 || !strings.Contains(resp, `id="result"`) || !strings.Contains(resp, "Run: ") {
-		t.Fatalf("form run: %d %.800s", code, resp)
+	form.Set("file:my_test.go", "package tokenbucket\r\n\r\nimport \"testing\"\r\n\r\nfunc TestMine(t *testing.T) { t.Log(\"mine ran\") }\r\n")
+	code, loc, _ := postForm(t, c, env.ts.URL+"/labs/token-bucket/run", form)
+	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/labs/token-bucket/attempts/") {
+		t.Fatalf("form run: %d %q; want 303 to the attempt", code, loc)
 	}
-	if !strings.Contains(resp, `class="t-fail"`) && !strings.Contains(resp, `class="t-pass"`) {
-		t.Errorf("no per-test rows in %.1500s", resp)
+	for range 2 { // the second GET is a reload
+		code, resp, _ := page(t, c, env.ts.URL+loc)
+		if code != 200 || !strings.Contains(resp, `id="result"`) || !strings.Contains(resp, "This run: ") || !strings.Contains(resp, "<code>TestMine</code>") {
+			t.Fatalf("attempt page: %d %.800s", code, resp)
+		}
+		if !strings.Contains(resp, `class="t-fail"`) && !strings.Contains(resp, `class="t-pass"`) {
+			t.Errorf("no per-test rows in %.1500s", resp)
+		}
+	}
+	list, _ := env.store.Attempts(context.Background(), store.LocalUserID, "token-bucket", 0)
+	if len(list) != 1 {
+		t.Errorf("%d attempts after one post and a reload; want 1", len(list))
+	}
+	// The draft is kept on the server, own tests too; the page shows it.
+	d, ok, err := env.store.Draft(context.Background(), store.LocalUserID, "token-bucket")
+	if err != nil || !ok || !strings.Contains(d.Files["my_test.go"], "mine ran") || strings.Contains(d.Files["bucket.go"], "\r") {
+		t.Errorf("draft after the form post: %v %v %+v", ok, err, d)
+	}
+	// Submit never sends the candidate's own tests.
+	code, loc, _ = postForm(t, c, env.ts.URL+"/labs/token-bucket/submit", form)
+	if code != http.StatusSeeOther {
+		t.Fatalf("form submit: %d", code)
+	}
+	_, resp, _ := page(t, c, env.ts.URL+loc)
+	if !strings.Contains(resp, "This submission: ") || strings.Contains(resp, "<code>TestMine</code>") {
+		t.Errorf("the submission ran the candidate's own test or shows no verdict: %.1500s", resp)
 	}
 }
 

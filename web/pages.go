@@ -20,7 +20,7 @@ import (
 var templateFS embed.FS
 
 // pageNames lists every page template; New fails if one is missing.
-var pageNames = []string{"home", "topic", "card", "case", "search", "error", "login", "account", "review", "stats", "settings", "labs", "lab", "decks", "suspended"}
+var pageNames = []string{"home", "topic", "card", "case", "search", "error", "login", "account", "review", "stats", "settings", "labs", "lab", "decks", "suspended", "import"}
 
 // pages holds each page parsed together with the layout, once.
 type pages struct{ byName map[string]*template.Template }
@@ -58,6 +58,9 @@ func parsePages(as *assets) (*pages, error) {
 		"last": func(v []int) int { return v[len(v)-1] },
 		"int":  func(n uint64) int { return int(n) },
 	}
+	for name, f := range labFuncs {
+		funcs[name] = f
+	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, prep.Wrap("web.templates", err)
@@ -87,7 +90,7 @@ func (s *Server) render(c echo.Context, status int, name string, data map[string
 	}
 	data["Path"] = c.Request().URL.Path
 	data["Topics"] = s.lib.Topics()
-	data["CSRF"] = c.Get("csrf")
+	data["CSRF"] = s.csrfToken(c)
 	data["Progress"] = s.store != nil
 	data["SignInMode"] = c.Get("signInMode")
 	if u, ok := currentUser(c); ok {

@@ -11,28 +11,54 @@ import (
 	"errors"
 	"html/template"
 	"log/slog"
+	"net"
 	"net/http"
-	"strings"
+	"net/netip"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	"prep"
 	"prep/content"
 	"prep/content/search"
 	"prep/labs"
-	"prep/labs/grader"
 	"prep/store"
 )
 
-// Limits and timeouts of the HTTP server.
+// Limits of the HTTP server.
 const (
-	maxBodySize       = "1M" // request bodies; lab submissions are capped lower by the grader
-	readHeaderTimeout = 5 * time.Second
-	requestTimeout    = 30 * time.Second
-	shutdownTimeout   = 10 * time.Second
+	maxBodySize     = "1M" // request bodies; lab submissions are capped lower by the grader
+	shutdownTimeout = 10 * time.Second
 )
+
+// timeouts of the HTTP server. A client gets readHeader to send its request line and
+// headers and read to send the whole request, body included, so a slow body is cut
+// off; a handler gets request to answer and the client write to take the answer. An
+// idle keep-alive connection is closed after idle. Gradings wait for a worker and run
+// for up to a lab's wall limit, so their routes get grade instead of request, and their
+// read and write deadlines are moved past it once the submission is read (a request
+// still running when the read deadline passes would have its context cancelled by
+// net/http). Imports may send a larger body, within importRead.
+type timeouts struct {
+	readHeader, read, write, idle, request, grade, importRead time.Duration
+}
+
+// defaultTimeouts are the server's timeouts; tests shorten them.
+var defaultTimeouts = timeouts{
+	readHeader: 5 * time.Second,
+	read:       30 * time.Second, // no shorter than request: its passing cancels a handler's context
+	request:    30 * time.Second,
+	write:      40 * time.Second, // request, and time to send the answer
+	idle:       60 * time.Second,
+	grade:      labs.MaxWall + 30*time.Second, // the longest run, after a wait in the queue
+	importRead: 2 * time.Minute,
+}
+
+// Grader grades lab submissions (*grader.Grader; tests use their own).
+type Grader interface {
+	// Grade grades files against lab in mode, as grader.Grader.Grade documents.
+	Grade(ctx context.Context, lab *labs.Lab, files map[string]string, mode labs.Mode) (*labs.Result, error)
+}
 
 // Deps is what the server is built from. Store may be nil, for a server that only
 // serves the knowledge base (progress features then answer 503).
@@ -40,10 +66,19 @@ type Deps struct {
 	Library *content.Library
 	Search  *search.Index
 	Store   *store.DB
-	Labs    *labs.Set      // nil: no labs
-	Grader  *grader.Grader // nil: labs are shown but not graded
-	Logger  *slog.Logger
-	Now     func() time.Time // the clock; time.Now when nil (tests set it)
+	Labs    *labs.Set // nil: no labs
+	Grader  Grader    // nil: labs are shown but not graded
+	// GradingWorkers is how many gradings Grader runs at once (runtime.NumCPU() when
+	// 0); the per-client grading quota is a share of them.
+	GradingWorkers int
+	// GradingQueue is how many gradings may wait for a worker in all (4 ×
+	// GradingWorkers when 0), as the grader's own queue.
+	GradingQueue int
+	Logger       *slog.Logger
+	Now          func() time.Time // the clock; time.Now when nil (tests set it)
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; none means clients connect directly.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP front of prep.
@@ -54,12 +89,20 @@ type Server struct {
 	store      *store.DB
 	labs       *labs.Set
 	statements map[string]template.HTML // lab statements rendered at start-up, by slug
-	grader     *grader.Grader
+	grader     Grader
+	timeouts   timeouts
+	quota      *gradingQuota
 	log        *slog.Logger
 	now        func() time.Time
 	pages      *pages
 	assets     *assets
 	signins    *signinLimiter
+	pending    pendingImports // uploads waiting for "replace or merge?"
+	// authenticate checks a password (the store's Authenticate; tests count the calls).
+	authenticate func(ctx context.Context, name, password string) (store.User, error)
+	hashes       chan struct{} // a slot per password hash allowed to run
+	hashWait     time.Duration // how long a sign-in waits for a slot
+	csrfKey      []byte        // signs the CSRF tokens of forms (csrf.go)
 }
 
 // New builds the server, parsing every template and hashing every asset.
@@ -83,11 +126,18 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, statements: statements, grader: d.Grader, log: d.Logger, now: d.Now,
-		pages: pg, assets: as, signins: newSigninLimiter()}
+		pages: pg, assets: as, timeouts: defaultTimeouts, csrfKey: newCSRFKey(),
+		signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait,
+		quota: newGradingQuota(d.GradingWorkers, d.GradingQueue)}
+	if d.Store != nil {
+		s.authenticate = d.Store.Authenticate
+	}
 	s.e.HideBanner, s.e.HidePort = true, true
-	// The server faces clients directly unless an operator puts a proxy in front: never
-	// trust X-Forwarded-For, or a client could pick its own address for rate limits.
-	s.e.IPExtractor = echo.ExtractIPDirect()
+	// The server faces clients directly unless an operator names the proxy in front:
+	// X-Forwarded-* from anyone else are ignored, or a client could pick its own
+	// address for rate limits and claim HTTPS.
+	s.e.IPExtractor = proxies(d.TrustedProxies).ipExtractor()
+	s.e.SchemeExtractor = proxies(d.TrustedProxies).scheme
 	s.e.HTTPErrorHandler = s.handleError
 	s.middleware()
 	s.routes()
@@ -101,19 +151,18 @@ func (s *Server) Handler() http.Handler { return s.e }
 // requests in flight finish for up to shutdownTimeout. ready, if not nil, is called with
 // the address once the listener is open.
 func (s *Server) Serve(ctx context.Context, addr string, ready func(addr string)) error {
-	srv := &http.Server{Addr: addr, ReadHeaderTimeout: readHeaderTimeout}
-	errc := make(chan error, 1)
-	go func() { errc <- s.e.StartServer(srv) }()
-	// Wait for the listener so the caller can print the real address (":0" picks one).
-	for s.e.Listener == nil {
-		select {
-		case err := <-errc:
-			return err
-		case <-time.After(5 * time.Millisecond):
-		}
+	t := s.timeouts
+	srv := &http.Server{Handler: s.e, ReadHeaderTimeout: t.readHeader, ReadTimeout: t.read, WriteTimeout: t.write, IdleTimeout: t.idle}
+	// Listening here, before serving, gives the caller the real address (":0" picks
+	// one) without waiting on echo's listener from another goroutine.
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
 	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
-		ready(s.e.Listener.Addr().String())
+		ready(ln.Addr().String())
 	}
 	select {
 	case err := <-errc:
@@ -122,7 +171,6 @@ func (s *Server) Serve(ctx context.Context, addr string, ready func(addr string)
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	// srv, not s.e.Shutdown: echo's Shutdown stops its own default server, not this one.
 	if err := srv.Shutdown(sctx); err != nil {
 		return err
 	}
@@ -158,25 +206,10 @@ func (s *Server) middleware() {
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 	}))
 	s.e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
-	s.e.Use(bodyLimit()) // 1 MB; POST /import up to 32 MiB
-	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
-	s.e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		// A cross-site form cannot send a JSON body without a CORS preflight, which this
-		// server never grants, so JSON requests need no token. Browsers that send
-		// Sec-Fetch-Site are checked by it; older ones by the token in forms.
-		Skipper: func(c echo.Context) bool {
-			return strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON)
-		},
-		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
-		CookieName:     "prep_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteLaxMode,
-		ContextKey:     "csrf",
-		ErrorHandler: func(error, echo.Context) error {
-			return prep.Errorf(prep.Forbidden, "csrf", "this form is out of date or came from another site: reload the page and submit it again")
-		},
-	}))
+	s.e.Use(s.bodyLimit()) // 1 MB; POST /import up to 32 MiB
+	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: s.timeouts.request,
+		Skipper: func(c echo.Context) bool { return isGrading(c) }})) // grade sets its own
+	s.e.Use(s.csrf)
 	s.e.Use(s.identify)
 }
 
@@ -202,10 +235,17 @@ func (s *Server) routes() {
 	s.e.POST("/labs/:slug/run", s.labGradeForm(labs.ModeRun))
 	s.e.POST("/labs/:slug/submit", s.labGradeForm(labs.ModeSubmit))
 	s.e.GET("/labs/:slug/attempts/:id", s.attemptPage, s.needUser)
+	s.e.POST("/labs/:slug/attempts/:id/restore", s.restoreForm, s.needUser)
+	s.e.POST("/labs/:slug/reset", s.resetForm, s.needUser)
 	api.GET("/labs", s.apiLabs)
 	api.GET("/labs/:slug", s.apiLab)
 	api.POST("/labs/:slug/runs", s.apiGrade(labs.ModeRun))
 	api.POST("/labs/:slug/submissions", s.apiGrade(labs.ModeSubmit))
+	api.GET("/labs/:slug/draft", s.apiDraft, s.needUser)
+	api.PUT("/labs/:slug/draft", s.apiSaveDraft, s.needUser)
+	api.DELETE("/labs/:slug/draft", s.apiResetDraft, s.needUser)
+	api.GET("/labs/:slug/attempts", s.apiAttempts, s.needUser)
+	api.GET("/attempts/:id", s.apiAttempt, s.needUser)
 
 	// Accounts.
 	s.e.GET("/login", s.loginPage)
@@ -239,6 +279,7 @@ func (s *Server) routes() {
 	s.e.GET("/export.csv", s.exportCSV, s.needUser)
 	s.e.GET("/export.apkg", s.exportAnki)
 	s.e.POST("/import", s.importProgress, s.needUser)
+	s.e.POST("/import/confirm", s.confirmImport, s.needUser)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 
 	// Browsers ask for /favicon.ico whatever the page links; answer with the icon.
@@ -257,4 +298,27 @@ func (s *Server) routes() {
 
 func (s *Server) health(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "cards": len(s.lib.Cards())})
+}
+
+// gradingRoutes are the routes that grade a submission, by their route path.
+var gradingRoutes = map[string]bool{
+	"/labs/:slug/run": true, "/labs/:slug/submit": true,
+	"/api/labs/:slug/runs": true, "/api/labs/:slug/submissions": true,
+}
+
+// isGrading reports whether c is a grading request, which gets timeouts.grade.
+func isGrading(c echo.Context) bool {
+	return c.Request().Method == http.MethodPost && gradingRoutes[c.Path()]
+}
+
+// extendDeadlines gives the rest of the request d, once its body is read: the
+// connection's read deadline (whose passing would cancel the request's context) and
+// its write deadline, plus the usual time to send the answer.
+func (s *Server) extendDeadlines(c echo.Context, d time.Duration) {
+	rc := http.NewResponseController(c.Response())
+	now := time.Now()
+	err := errors.Join(rc.SetReadDeadline(now.Add(d)), rc.SetWriteDeadline(now.Add(d+s.timeouts.write-s.timeouts.request)))
+	if err != nil && !errors.Is(err, http.ErrNotSupported) { // ErrNotSupported: not a real connection (tests)
+		s.log.Warn("cannot extend the connection's deadlines", slog.Any("err", err))
+	}
 }

@@ -54,6 +54,13 @@ func newTestEnv(t *testing.T) *testEnv { return newTestEnvWith(t, grader.Config{
 // environment are filled in: this test binary in worker mode).
 func newTestEnvWith(t *testing.T, gc grader.Config) *testEnv {
 	t.Helper()
+	return newTestEnvDeps(t, gc, nil)
+}
+
+// newTestEnvDeps is newTestEnvWith with the server's dependencies changed by edit, if
+// not nil, before the server is built.
+func newTestEnvDeps(t *testing.T, gc grader.Config, edit func(*Deps)) *testEnv {
+	t.Helper()
 	lib, err := content.Load(os.DirFS("testdata/content"), content.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +90,12 @@ func newTestEnvWith(t *testing.T, gc grader.Config) *testEnv {
 	}
 	t.Cleanup(func() { g.Close() })
 	e := &testEnv{store: db, clock: time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)}
-	e.srv, err = New(Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, Now: e.now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	d := Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, GradingWorkers: gc.Workers, GradingQueue: gc.QueueSize,
+		Now: e.now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if edit != nil {
+		edit(&d)
+	}
+	e.srv, err = New(d)
 	if err != nil {
 		t.Fatal(err)
 	}

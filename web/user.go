@@ -4,11 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
 	"prep"
 	"prep/store"
@@ -17,12 +15,6 @@ import (
 const (
 	sessionCookie = "prep_session"
 	userKey       = "user" // context key of the signed-in store.User
-	// Failed sign-ins allowed, per client address and per account name: a burst, then
-	// one more per interval. Enough for typos, far too few to guess passwords.
-	signinBurst       = 5
-	signinPerAddress  = 12 * time.Second
-	signinPerAccount  = 60 * time.Second
-	signinLimiterKeys = 10000 // entries kept before the oldest idle ones are dropped
 )
 
 // identify works out who is asking: the local user when no account exists (offline,
@@ -88,14 +80,6 @@ func (s *Server) loginPage(c echo.Context) error {
 	return s.ok(c, "login", map[string]any{"Title": "Sign in", "Next": safeNext(c.QueryParam("next"))})
 }
 
-// safeNext keeps redirects on this site: only a local path is followed.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
-}
-
 func (s *Server) login(c echo.Context) error {
 	if s.store == nil {
 		return prep.Errorf(prep.Unavailable, "login", "this server has no accounts")
@@ -109,16 +93,7 @@ func (s *Server) login(c echo.Context) error {
 		return prep.Errorf(prep.Invalid, "login", "send name and password as a form or as JSON {\"name\":…,\"password\":…}")
 	}
 	name, next := strings.TrimSpace(in.Name), safeNext(in.Next)
-	// Only failures are counted, so a class signing in from one address is not locked out.
-	ipKey, nameKey := "ip:"+c.RealIP(), "name:"+strings.ToLower(name)
-	if s.signins.limited(ipKey) || s.signins.limited(nameKey) {
-		return &retryError{prep.Errorf(prep.TooMany, "login", "too many failed sign-in attempts; wait a minute and try again"), 60}
-	}
-	u, err := s.store.Authenticate(c.Request().Context(), name, in.Password)
-	if prep.KindOf(err) == prep.Unauthorized {
-		s.signins.fail(ipKey, signinPerAddress)
-		s.signins.fail(nameKey, signinPerAccount)
-	}
+	u, err := s.checkSignin(c, name, in.Password)
 	if err != nil {
 		if prep.KindOf(err) == prep.Unauthorized && !wantsJSON(c) {
 			return s.render(c, http.StatusUnauthorized, "login", map[string]any{"Title": "Sign in", "Next": next, "Name": name, "Error": prep.Message(err)})
@@ -140,12 +115,12 @@ func (s *Server) startSession(c echo.Context, u store.User) error {
 		return err
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: c.IsTLS(), MaxAge: int(store.SessionTTL / time.Second)})
+		SameSite: http.SameSiteLaxMode, Secure: secure(c), MaxAge: int(store.SessionTTL / time.Second)})
 	return nil
 }
 
 func (s *Server) clearSession(c echo.Context) {
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS(), MaxAge: -1})
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(c), MaxAge: -1})
 }
 
 func (s *Server) logout(c echo.Context) error {
@@ -207,39 +182,3 @@ func (e *retryError) Unwrap() error { return e.err }
 
 // RetryAfter is the Retry-After header value, in seconds.
 func (e *retryError) RetryAfter() int { return e.seconds }
-
-// signinLimiter is a token bucket of failed sign-ins per key (client address or
-// account name).
-type signinLimiter struct {
-	mu   sync.Mutex
-	keys map[string]*rate.Limiter
-}
-
-func newSigninLimiter() *signinLimiter { return &signinLimiter{keys: map[string]*rate.Limiter{}} }
-
-// limited reports whether key has used up its failed attempts.
-func (l *signinLimiter) limited(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	lim, ok := l.keys[key]
-	return ok && lim.Tokens() < 1
-}
-
-// fail records a failed attempt for key, which regains one attempt every interval.
-func (l *signinLimiter) fail(key string, every time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	lim, ok := l.keys[key]
-	if !ok {
-		if len(l.keys) >= signinLimiterKeys {
-			for k, v := range l.keys { // drop keys whose bucket has refilled: they hold no state
-				if v.Tokens() >= signinBurst {
-					delete(l.keys, k)
-				}
-			}
-		}
-		lim = rate.NewLimiter(rate.Every(every), signinBurst)
-		l.keys[key] = lim
-	}
-	lim.Allow()
-}

@@ -3,9 +3,11 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"prep"
 	"prep/content"
@@ -20,9 +22,11 @@ type config struct {
 	content   string
 	labs      string
 	logFormat string
+	proxies   string // --trusted-proxy, parsed by trustedProxies
 }
 
-// register defines the flags named in which ("addr", "data", "content", "labs", "log")
+// register defines the flags named in which ("addr", "data", "content", "labs", "log",
+// "proxy")
 // on fs, with defaults from env.
 func (c *config) register(fs *flag.FlagSet, env *Env, which ...string) {
 	def := func(name, fallback string) string {
@@ -41,10 +45,35 @@ func (c *config) register(fs *flag.FlagSet, env *Env, which ...string) {
 			fs.StringVar(&c.content, "content", def("PREP_CONTENT", ""), "directory of your own cards laid over the embedded ones (env PREP_CONTENT)")
 		case "labs":
 			fs.StringVar(&c.labs, "labs", def("PREP_LABS", ""), "directory of your own labs added to the embedded ones (env PREP_LABS)")
+		case "proxy":
+			fs.StringVar(&c.proxies, "trusted-proxy", def("PREP_TRUSTED_PROXY", ""), "comma-separated CIDRs or addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto prep believes, e.g. 127.0.0.1/32 (env PREP_TRUSTED_PROXY)")
 		case "log":
 			fs.StringVar(&c.logFormat, "log-format", def("PREP_LOG_FORMAT", "text"), "request log format: text or json (env PREP_LOG_FORMAT)")
 		}
 	}
+}
+
+// trustedProxies parses --trusted-proxy: CIDRs ("10.0.0.0/8") or single addresses
+// ("127.0.0.1"), separated by commas.
+func trustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxy: %q is neither a CIDR like 10.0.0.0/8 nor an address like 127.0.0.1", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // defaultDataDir is the per-user data directory: $XDG_DATA_HOME/prep or

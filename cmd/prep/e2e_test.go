@@ -173,3 +173,43 @@ func TestServeRefusesBadContent(t *testing.T) {
 		t.Errorf("output lacks %q:\n%s", want, out)
 	}
 }
+
+// TestEndToEndTrustedProxy: the real binary believes X-Forwarded-For and
+// X-Forwarded-Proto only from the proxy named by --trusted-proxy.
+func TestEndToEndTrustedProxy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		ip     string
+		secure bool
+	}{
+		{"direct", nil, "ip=127.0.0.1", false},
+		{"behind a trusted proxy", []string{"--trusted-proxy", "127.0.0.1/32"}, "ip=198.51.100.7", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startServer(t, tc.args...)
+			req, _ := http.NewRequest(http.MethodGet, s.url+"/login", nil)
+			req.Header.Set("X-Forwarded-For", "198.51.100.7")
+			req.Header.Set("X-Forwarded-Proto", "https")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := strings.Contains(resp.Header.Get("Set-Cookie"), "; Secure"); got != tc.secure {
+				t.Errorf("Set-Cookie %q: Secure %v, want %v", resp.Header.Get("Set-Cookie"), got, tc.secure)
+			}
+			for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.log(), "uri=/login"); time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("no log line for /login:\n%s", s.log())
+				}
+			}
+			if !strings.Contains(s.log(), tc.ip) {
+				t.Errorf("request log lacks %s:\n%s", tc.ip, s.log())
+			}
+		})
+	}
+}

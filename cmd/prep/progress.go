@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"prep"
 	"prep/store"
 )
 
@@ -165,15 +166,22 @@ Importing a newer package into Anki updates its notes rather than adding copies.
 var importCmd = &command{
 	name:    "import",
 	usage:   "FILE",
-	summary: "import progress exported by prep export into a user with no progress",
-	help:    `"prep import FILE" loads a JSON export into --user (default: the offline user), which must have no progress yet.`,
+	summary: "import progress exported by prep export (into an account with progress: --mode replace or merge)",
+	help: `"prep import FILE" loads a JSON export into --user (default: the offline user). An account
+with progress takes it only with --mode: replace (its progress is deleted first, the file's
+settings replace its own) or merge (the file's cards, reviews and attempts are added; a card
+keeps whichever state was reviewed later; the account's settings stay). --dry-run says what
+the import would do and changes nothing. Its lab attempts are kept and shown as imported:
+only gradings done by this server mark a lab passed.`,
 	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
 		var cfg config
 		cfg.register(fs, env, "data")
 		user := fs.String("user", "", "account name (default: the offline user)")
+		mode := fs.String("mode", "", "into an account with progress: replace or merge")
+		dry := fs.Bool("dry-run", false, "say what the import would do, and change nothing")
 		return func(ctx context.Context, args []string) error {
 			if len(args) != 1 {
-				return usageErrorf(env, "usage: prep import [--user NAME] FILE")
+				return usageErrorf(env, "usage: prep import [--user NAME] [--mode replace|merge] [--dry-run] FILE")
 			}
 			f, err := os.Open(args[0])
 			if err != nil {
@@ -185,10 +193,27 @@ var importCmd = &command{
 				return err
 			}
 			defer db.Close()
-			if err := db.Import(ctx, id, f); err != nil {
+			p, err := store.ReadProgress(f)
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(env.Stdout, "imported %s\n", args[0])
+			apply := db.ImportProgress
+			if *dry {
+				apply = db.PlanImport
+			}
+			plan, err := apply(ctx, id, p, store.ImportMode(*mode))
+			if prep.KindOf(err) == prep.Conflict {
+				return fmt.Errorf("%s: run again with --mode replace or --mode merge (--dry-run shows what each would do)", prep.Message(err))
+			}
+			if err != nil {
+				return err
+			}
+			verb := "imported"
+			if *dry {
+				verb = "would import"
+			}
+			fmt.Fprintf(env.Stdout, "%s %s: %d new and %d updated card states (%d kept), %d reviews (%d already there), %d lab attempts as imported (%d already there)\n",
+				verb, args[0], plan.NewStates, plan.UpdatedStates, plan.KeptStates, plan.AddedReviews, plan.SkippedReviews, plan.AddedAttempts, plan.SkippedAttempts)
 			return nil
 		}
 	},

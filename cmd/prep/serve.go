@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 
 	"prep/content/search"
 	"prep/web"
@@ -18,7 +19,7 @@ var serveCmd = &command{
 and your progress in DATA/prep.db. It stops cleanly on Ctrl-C or SIGTERM.`,
 	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
 		var cfg config
-		cfg.register(fs, env, "addr", "data", "content", "labs", "log")
+		cfg.register(fs, env, "addr", "data", "content", "labs", "log", "proxy")
 		return func(ctx context.Context, args []string) error {
 			if len(args) > 0 {
 				return usageErrorf(env, "serve takes no arguments (got %q); see prep help serve", args)
@@ -38,6 +39,10 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 	default:
 		return usageErrorf(env, "--log-format must be text or json, not %q", cfg.logFormat)
 	}
+	proxies, err := trustedProxies(cfg.proxies)
+	if err != nil {
+		return usageErrorf(env, "%v", err)
+	}
 	lib, set, err := loadKnowledge(cfg.content, cfg.labs)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
@@ -55,12 +60,13 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 		return err
 	}
 	defer idx.Close()
-	g, err := newGrader(0, logger)
+	workers := runtime.NumCPU() // the grader's and the per-client quota's, the same number
+	g, err := newGrader(workers, logger)
 	if err != nil {
 		return err
 	}
 	defer g.Close()
-	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, Logger: logger})
+	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, GradingWorkers: workers, Logger: logger, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}

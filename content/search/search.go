@@ -204,8 +204,12 @@ func (ix *Index) Search(q Query) (*Results, error) {
 		return ix.run(q, bleve.NewMatchAllQuery(), true, nil)
 	case q.Advanced:
 		qs := bleve.NewQueryStringQuery(booleanToQueryString(text))
-		if _, err := qs.Parse(); err != nil {
+		parsed, err := qs.Parse()
+		if err != nil {
 			return nil, prep.Errorf(prep.Invalid, "search", "query syntax: %v (%s Or turn advanced syntax off.)", err, AdvancedHelp)
+		}
+		if err := checkCost(parsed); err != nil {
+			return nil, err
 		}
 		return ix.run(q, qs, false, qs)
 	}

@@ -8,88 +8,63 @@ import (
 )
 
 // assemble turns what a child left — its event stream, stderr and exit — into a
-// Result. The stream is trusted only for what it says about tests; why a run ended
-// early comes from the child's own stop event, the parent's kill, or the Go runtime's
-// fatal error text on stderr, in that order.
-func assemble(job *labs.Job, out *outcome) *labs.Result {
-	res := &labs.Result{Lab: job.Lab, Mode: job.Mode, Duration: out.elapsed}
-	var (
-		plan    []labs.PlannedTest
-		load    *labs.Event
-		stop    *labs.Event
-		done    bool
-		running string
-		results = map[string]labs.TestResult{}
-		frames  = map[string][]string{}
-	)
-	for i := range out.events {
-		ev := &out.events[i]
-		switch ev.Kind {
-		case labs.EventPlan:
-			if plan == nil {
-				plan = ev.Tests
-			}
-		case labs.EventLoad:
-			load = ev
-		case labs.EventStart:
-			running = ev.Test
-		case labs.EventResult:
-			if ev.Result != nil {
-				results[ev.Result.Name] = *ev.Result
-				if ev.Result.Name == running {
-					running = ""
-				}
-			}
-		case labs.EventFrame:
-			if len(frames[ev.Test]) < 8 {
-				frames[ev.Test] = append(frames[ev.Test], ev.Message)
-			}
-		case labs.EventNote:
-			if ev.Message != "" && len(res.Notes) < 5 {
-				res.Notes = append(res.Notes, ev.Message)
-			}
-		case labs.EventStop:
-			if stop == nil {
-				stop = ev
-			}
-		case labs.EventDone:
-			done = true
-		}
+// Result. The parent decides what passed means: the tests come from the lab's own files
+// (expectedTests), and the verdict is passed only when the stream holds a passing result
+// for each of them and its end (stream.passed). The stream is trusted only for what it
+// says about those tests; why a run ended early comes from the child's own stop event,
+// the parent's kill, or the Go runtime's fatal error text on stderr, in that order.
+// problem is set when the stream was not a whole, consistent report: the verdict is
+// then a crash, and the caller logs problem as the grader's failure.
+func assemble(job *labs.Job, out *outcome) (res *labs.Result, problem string) {
+	res = &labs.Result{Lab: job.Lab, Mode: job.Mode, Duration: out.elapsed}
+	expected := expectedTests(job)
+	s := readStream(expected, out.events, out.dropped)
+	res.Notes = s.notes
+	running := s.running
+	if len(s.problems) > 0 {
+		problem = "the grader's worker sent a report the grader cannot trust: " + strings.Join(s.problems, "; ")
 	}
-	if load != nil {
-		res.Verdict, res.Message, res.Diagnostics = load.Verdict, load.Message, load.Diagnostics
+	if s.load != nil && problem == "" {
+		res.Verdict, res.Message, res.Diagnostics = s.load.Verdict, s.load.Message, s.load.Diagnostics
 		if res.Message == "" {
 			res.Message = "your code did not load"
 		}
-		return res
+		return res, ""
 	}
 
 	// Why the run ended early, if it did, and what the test that was running gets.
 	var verdict labs.Verdict
 	var why string
 	switch {
-	case done:
-	case stop != nil:
-		verdict, why = stop.Verdict, stop.Message
-		if stop.Test != "" {
-			running = stop.Test
+	case s.done:
+	case s.stop != nil && problem != "":
+		verdict, why = labs.Crash, problem
+	case s.stop != nil:
+		verdict, why = s.stop.Verdict, s.stop.Message
+		if s.stop.Test != "" {
+			running = s.stop.Test
 		}
 	case out.killed:
 		verdict, why = labs.Timeout, fmt.Sprintf("the run took longer than the %v this lab allows and was stopped", out.wall)
+	case problem != "":
+		verdict, why = labs.Crash, problem
 	default:
 		verdict, why = classify(out.stderr, out.exitCode)
-		if verdict == labs.Crash && running != "" && len(frames[running]) > 0 {
-			why += "\n\tat " + strings.Join(frames[running], "\n\tat ")
+		if verdict == labs.Crash && running != "" && len(s.frames[running]) > 0 {
+			why += "\n\tat " + strings.Join(s.frames[running], "\n\tat ")
 		}
 	}
-	if plan == nil && !done {
+	if s.plan == nil && !s.done && s.load == nil {
 		// The child died before it could list the tests: while loading the code.
 		res.Verdict, res.Message = verdict, why
 		switch verdict {
 		case labs.Crash:
-			if strings.Contains(why, "stack overflow") {
+			switch {
+			case strings.Contains(why, "stack overflow") && runningCode(out.stderr):
+				res.Message = "stack overflow while initialising your package: a package-level variable or an init function recursed too deep (an infinite recursion? check the base case, or use a loop)"
+			case strings.Contains(why, "stack overflow"):
 				res.Verdict, res.Message = labs.Unsupported, "your code is nested too deeply for the grader to compile; flatten it"
-			} else {
+			default:
 				res.Message = "the grader's worker crashed while loading your code: " + why
 			}
 		case labs.Timeout:
@@ -97,14 +72,14 @@ func assemble(job *labs.Job, out *outcome) *labs.Result {
 		case "":
 			res.Verdict, res.Message = labs.Crash, "the grader's worker ended without a result"
 		}
-		return res
+		return res, problem
 	}
 
-	for _, p := range plan {
-		tr, ok := results[p.Name]
+	for _, p := range expected {
+		tr, ok := s.results[p.Name]
 		switch {
 		case ok:
-		case p.Name == running && !done:
+		case p.Name == running && !s.done:
 			tr = labs.TestResult{Name: p.Name, Hidden: p.Hidden, Status: labs.StatusFail, Message: why}
 			if p.Perf {
 				tr.Perf = &labs.PerfResult{}
@@ -114,8 +89,10 @@ func assemble(job *labs.Job, out *outcome) *labs.Result {
 			if p.Perf {
 				tr.Perf = &labs.PerfResult{}
 			}
-			if !done {
+			if !s.done {
 				tr.Message = "not run: the run stopped earlier"
+			} else {
+				tr.Message = "not run: the grader's worker reported no result for it"
 			}
 		}
 		res.Tests = append(res.Tests, tr)
@@ -131,6 +108,8 @@ func assemble(job *labs.Job, out *outcome) *labs.Result {
 		if running != "" && !strings.Contains(why, running) {
 			res.Message = running + ": " + why
 		}
+	case problem != "":
+		res.Verdict, res.Message = labs.Crash, problem+"; the submission is not graded as passed (submit again; if it persists, report it)"
 	case fail > 0 || verdict == labs.Failed:
 		res.Verdict = labs.Failed
 		first := res.FirstFailure()
@@ -138,13 +117,21 @@ func assemble(job *labs.Job, out *outcome) *labs.Result {
 		if first != nil {
 			res.Message += "; first: " + first.Name + ": " + firstLine(first.Message)
 		}
-	case !done:
+	case !s.passed(expected):
 		res.Verdict, res.Message = labs.Crash, "the grader's worker ended before every test ran"
 	default:
 		res.Verdict = labs.Passed
 		res.Message = fmt.Sprintf("all %d tests passed", pass)
 	}
-	return res
+	return res, problem
+}
+
+// runningCode reports whether the goroutine dump in a child's stderr shows the
+// interpreter running code (its run loop and calls), as opposed to compiling it (the
+// type checker, the interpreter's compiler): a stack overflow before the plan is then
+// the code's own initialisation recursing, not code nested too deeply to compile.
+func runningCode(stderr string) bool {
+	return strings.Contains(stderr, "yaegi/interp.runCfg(") || strings.Contains(stderr, "yaegi/interp.call.")
 }
 
 func firstLine(s string) string {

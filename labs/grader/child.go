@@ -73,7 +73,11 @@ func (g *Grader) run(ctx context.Context, job *labs.Job) (*labs.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return assemble(job, out), nil
+	res, problem := assemble(job, out)
+	if problem != "" {
+		g.cfg.Logger.Error("lab grading: untrustworthy worker report", "lab", job.Lab, "mode", job.Mode, "problem", problem)
+	}
+	return res, nil
 }
 
 // spawn runs one child to its end and collects what it left.
@@ -82,11 +86,11 @@ func (g *Grader) spawn(ctx context.Context, job *labs.Job) (*outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp(g.cfg.TempDir, "prep-lab-*")
+	dir, release, err := makeWorkDir(g.cfg.TempDir)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer release()
 	evR, evW, err := os.Pipe()
 	if err != nil {
 		return nil, err

@@ -75,7 +75,8 @@ func RetryAfter(err error) (time.Duration, bool) {
 	return 0, false
 }
 
-// New returns a Grader.
+// New returns a Grader. It first removes the working directories a grader killed before
+// it could clean up left in TempDir (those no live grader holds).
 func New(cfg Config) (*Grader, error) {
 	if len(cfg.Command) == 0 {
 		return nil, prep.Wrap("grader.New", errors.New("no worker command"))
@@ -94,6 +95,9 @@ func New(cfg Config) (*Grader, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if n := removeStaleWorkDirs(cfg.TempDir); n > 0 {
+		cfg.Logger.Info("removed working directories a killed grader left behind", "dir", cfg.TempDir, "count", n)
 	}
 	return &Grader{cfg: cfg, sem: make(chan struct{}, cfg.Workers), stop: make(chan struct{}),
 		avg: time.Second, running: map[*child]bool{}}, nil

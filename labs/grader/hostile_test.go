@@ -59,6 +59,10 @@ func (c *Cache) Put(key, value int) {
 ` + decls
 }
 
+// compileBomb is 24 struct types, each holding two fields of the one before: 652
+// bytes whose type check is exponential.
+const compileBomb = "type B0 struct{ a, b int }\ntype B1 struct{ a, b B0 }\ntype B2 struct{ a, b B1 }\ntype B3 struct{ a, b B2 }\ntype B4 struct{ a, b B3 }\ntype B5 struct{ a, b B4 }\ntype B6 struct{ a, b B5 }\ntype B7 struct{ a, b B6 }\ntype B8 struct{ a, b B7 }\ntype B9 struct{ a, b B8 }\ntype B10 struct{ a, b B9 }\ntype B11 struct{ a, b B10 }\ntype B12 struct{ a, b B11 }\ntype B13 struct{ a, b B12 }\ntype B14 struct{ a, b B13 }\ntype B15 struct{ a, b B14 }\ntype B16 struct{ a, b B15 }\ntype B17 struct{ a, b B16 }\ntype B18 struct{ a, b B17 }\ntype B19 struct{ a, b B18 }\ntype B20 struct{ a, b B19 }\ntype B21 struct{ a, b B20 }\ntype B22 struct{ a, b B21 }\ntype B23 struct{ a, b B22 }\n"
+
 // hostile is the table of submissions that attack the grader. Each must get its own
 // verdict — with a message naming the cause and, where one was running, the test —
 // while the parent goes on grading others.
@@ -72,6 +76,7 @@ var hostile = []struct {
 	{"infinite loop", lruWith("", "\tfor {\n\t}", ""), labs.Timeout, "TestPutGet did not finish within 1s"},
 	{"infinite loop in init", lruWith("", "", "var x = spin()\n\nfunc spin() int {\n\tfor {\n\t}\n}\n"), labs.Timeout, "initialising your package"},
 	{"panic in init", lruWith("", "", "var boom = map[string]int(nil)\n\nfunc init() {\n\tboom[\"x\"] = 1\n}\n"), labs.Crash, "panic while initialising the package: assignment to entry in nil map\n\tat lru.go:46 (init)"},
+	{"panic in init with a 300 KB value", lruWith("\t\"strings\"", "", "func init() {\n\tpanic(strings.Repeat(\"\\x00\", 300000))\n}\n"), labs.Crash, "panic while initialising the package: \x00\x00"},
 	{"deadlock", lruWith("\t\"sync\"", "\tvar mu sync.Mutex\n\tmu.Lock()\n\tmu.Lock()", ""), labs.Timeout, "deadlock"},
 	{"panic in goroutine", lruWith("\t\"time\"", "\tgo func() {\n\t\tpanic(\"boom in goroutine\")\n\t}()\n\ttime.Sleep(50 * time.Millisecond)", ""), labs.Crash, "panic: boom in goroutine"},
 	{"time.AfterFunc panic", lruWith("\t\"time\"", "\ttime.AfterFunc(time.Millisecond, func() { panic(\"boom in timer\") })\n\ttime.Sleep(50 * time.Millisecond)", ""), labs.Crash, "panic: boom in timer"},
@@ -94,6 +99,18 @@ var hostile = []struct {
 	{"import reflect", lruWith("\t\"reflect\"", "\t_ = reflect.TypeOf(0)", ""), labs.ForbiddenImport, `import "reflect" is not allowed`},
 	{"import runtime", lruWith("\t\"runtime\"", "\truntime.GC()", ""), labs.ForbiddenImport, `import "runtime" is not allowed`},
 	{"import yaegi stdlib", lruWith("\t\"github.com/traefik/yaegi/stdlib\"", "\t_ = stdlib.Symbols", ""), labs.ForbiddenImport, "is not allowed"},
+	// Names the grader generates are reserved, in every scope.
+	{"reserved name: package variable shadowing the runtime alias", lruWith("", "", "var _prep_rt = 1\n"), labs.CompileError, "lru.go:43:5: _prep_rt: names beginning with _prep_ are reserved"},
+	{"reserved name: local variable", lruWith("", "\t_prep_x := 1\n\t_ = _prep_x", ""), labs.CompileError, "lru.go:17:2: _prep_x: names beginning with _prep_ are reserved"},
+	{"reserved name: field", lruWith("", "", "type t struct{ _prep_f int }\n"), labs.CompileError, "_prep_f: names beginning with _prep_ are reserved"},
+	{"reserved name: method", lruWith("", "", "func (c *Cache) _prep_m() {}\n"), labs.CompileError, "_prep_m: names beginning with _prep_ are reserved"},
+	{"reserved name: label", lruWith("", "_prep_l:\n\tfor {\n\t\tbreak _prep_l\n\t}", ""), labs.CompileError, "_prep_l: names beginning with _prep_ are reserved"},
+	{"reserved name: import alias", lruWith("\t_prep_pkg0 \"errors\"", "\t_ = _prep_pkg0.New", ""), labs.CompileError, "lru.go:5:2: _prep_pkg0: names beginning with _prep_ are reserved"},
+	{"reserved name: calling a helper", lruWith("", "\t_ = _prep_erreq0", ""), labs.CompileError, "_prep_erreq0: names beginning with _prep_ are reserved"},
+	{"compile bomb: 24 struct types, each two of the previous", lruWith("", "", compileBomb), labs.Unsupported, "your code takes too long to compile"},
+	// The standard library's package variables are each interpreter's own copies
+	// (labs/sandbox/hostvars_test.go); the one write a copy cannot absorb is refused.
+	{"overwriting time.UTC through its pointer", lruWith("\t\"time\"", "\t*time.UTC = *time.Local", ""), labs.Unsupported, "lru.go:17:2: assigning a whole time.Location through a pointer"},
 	{"syntax error", lruWith("", "\tx := ", ""), labs.CompileError, "lru.go:"},
 	{"type error", lruWith("", "\tvar s string = 1\n\t_ = s", ""), labs.CompileError, "does not compile"},
 }
@@ -125,11 +142,21 @@ func TestHostileSubmissions(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}()
+	// Runaway recursion reaches the stack limit in about a second on an idle machine:
+	// with the table's other cases running alongside it needs more than the 1 s a test
+	// gets here, or it is told as a timeout instead of the crash it is.
+	slow := *lab
+	slow.Limits.Test = 5 * time.Second
+	needsTime := map[string]bool{"deep recursion": true}
 	t.Run("table", func(t *testing.T) {
 		for _, tc := range hostile {
 			t.Run(tc.name, func(t *testing.T) {
 				t.Parallel()
 				start := time.Now()
+				lab := lab
+				if needsTime[tc.name] {
+					lab = &slow
+				}
 				res, err := g.Grade(context.Background(), lab, map[string]string{"lru.go": tc.src}, labs.ModeRun)
 				if err != nil {
 					t.Fatalf("Grade: %v", err)

@@ -15,6 +15,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("PREP_GRADER_TEST_WORKER") == "1" {
 		sandbox.Main(os.Stdin, os.NewFile(3, "events"))
 	}
+	if tmp := os.Getenv("PREP_GRADER_TEST_ORPHAN_PARENT"); tmp != "" {
+		orphanParent(tmp)
+	}
 	if mode := os.Getenv("PREP_GRADER_TEST_FAKE"); mode != "" {
 		fakeWorker(mode)
 	}

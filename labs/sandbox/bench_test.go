@@ -61,6 +61,14 @@ func BenchmarkNewInterpreter(b *testing.B) {
 	}
 }
 
+// BenchmarkOwnVariables is the part of BenchmarkNewInterpreter that gives the
+// interpreter its own copies of the host's package variables (hostvars.go).
+func BenchmarkOwnVariables(b *testing.B) {
+	for b.Loop() {
+		ownVariables(allowedExports())
+	}
+}
+
 // BenchmarkLoad is a fresh interpreter loading the prepared package with its tests.
 func BenchmarkLoad(b *testing.B) {
 	files := benchFiles(b, "lru")

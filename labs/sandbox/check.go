@@ -19,10 +19,11 @@ import (
 type role int
 
 const (
-	roleCode   role = iota // the candidate's files (or the reference's, in its own package)
-	rolePublic             // public tests: shown to the candidate
-	roleHidden             // hidden tests: positions and code never shown
-	rolePerf               // the lab's perf workloads: not shown either
+	roleCode      role = iota // the candidate's files (or the reference's, in its own package)
+	rolePublic                // public tests: shown to the candidate
+	roleHidden                // hidden tests: positions and code never shown
+	rolePerf                  // the lab's perf workloads: not shown either
+	roleGenerated             // the grader's helper file: not the candidate's, not shown
 )
 
 // srcFile is one file of a package to prepare.
@@ -60,16 +61,16 @@ type pkgState struct {
 	yields bool
 }
 
-// prepare checks one package (syntax, package clause, imports, types, constructs the
-// interpreter would get wrong) and returns its files rewritten for the interpreter, by
-// name, with the helper file added; or the first kind of problem found, every instance
-// of it located.
+// prepare checks one package (syntax, package clause, names reserved for the grader,
+// imports, types, constructs the interpreter would get wrong) and returns its files
+// rewritten for the interpreter, by name, with the helper file added — the whole checked
+// again as one — or the first kind of problem found, every instance of it located.
 func prepare(im *importer, pkgName string, files []srcFile) (map[string]string, *loadError) {
-	p := &pkgState{name: pkgName, fset: token.NewFileSet(), files: files, roles: map[string]role{}}
-	for _, f := range files {
-		p.roles[f.name] = f.role
-	}
+	p := newPkgState(pkgName, files)
 	if err := p.parse(); err != nil {
+		return nil, err
+	}
+	if err := p.reserved(); err != nil {
 		return nil, err
 	}
 	if err := p.imports(); err != nil {
@@ -81,7 +82,26 @@ func prepare(im *importer, pkgName string, files []srcFile) (map[string]string, 
 	if err := p.unsupported(); err != nil {
 		return nil, err
 	}
-	return p.rewrite()
+	if err := p.opaqueWrites(); err != nil {
+		return nil, err
+	}
+	src, err := p.rewrite()
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkRewritten(im, src); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+func newPkgState(pkgName string, files []srcFile) *pkgState {
+	p := &pkgState{name: pkgName, fset: token.NewFileSet(), files: files, roles: map[string]role{}}
+	for _, f := range files {
+		p.roles[f.name] = f.role
+	}
+	p.roles[helperFile] = roleGenerated
+	return p
 }
 
 // diag locates msg at pos, hiding where it is in files the candidate may not see.
@@ -93,9 +113,11 @@ func (p *pkgState) diag(pos token.Pos, msg string) labs.Diagnostic {
 func (p *pkgState) diagAt(file string, line, col int, msg string) labs.Diagnostic {
 	switch p.roles[file] {
 	case roleHidden:
-		return labs.Diagnostic{File: "hidden tests", Msg: msg}
+		return labs.Diagnostic{File: "hidden tests", Msg: p.hiddenMsg(token.NoPos, msg, nil)}
 	case rolePerf:
 		return labs.Diagnostic{File: "the lab's performance workload", Msg: msg}
+	case roleGenerated:
+		return labs.Diagnostic{File: "the grader's generated code", Msg: msg}
 	}
 	return labs.Diagnostic{File: file, Line: line, Col: col, Msg: msg}
 }
@@ -131,6 +153,9 @@ func (p *pkgState) parse() *loadError {
 		} else if err != nil {
 			diags = append(diags, p.diagAt(f.name, 0, 0, err.Error()))
 			continue
+		}
+		if why := labs.BuildConstraint(f.name, f.src); why != "" && f.role == roleCode {
+			diags = append(diags, p.diagAt(f.name, 0, 0, why+"; labs build every file on every system: rename it and remove build constraints"))
 		}
 		if af.Name.Name != p.name {
 			diags = append(diags, p.diag(af.Name.Pos(), fmt.Sprintf("package %s; every file of this lab is package %s", af.Name.Name, p.name)))
@@ -184,7 +209,7 @@ func (p *pkgState) typecheck(im *importer) *loadError {
 	if _, diags := p.check(im, p.asts, true); len(diags) > 0 {
 		summary := "your code does not compile"
 		for _, d := range diags {
-			if p.roles[d.File] != roleCode {
+			if d.File == "hidden tests" || p.roles[d.File] != roleCode {
 				summary = "the tests do not compile against your code: check that it has the API the statement gives (names, signatures)"
 				break
 			}
@@ -197,24 +222,30 @@ func (p *pkgState) typecheck(im *importer) *loadError {
 // check runs go/types on files; keep makes the result the package's type information.
 func (p *pkgState) check(im *importer, files []*ast.File, keep bool) (*types.Package, []labs.Diagnostic) {
 	var diags []labs.Diagnostic
+	var info *types.Info
 	conf := types.Config{
 		Importer:  im,
-		GoVersion: "go1.22",
+		GoVersion: "go1.23",
 		Sizes:     types.SizesFor("gc", "amd64"),
 		Error: func(err error) {
 			if te, ok := err.(types.Error); ok {
-				diags = append(diags, p.diag(te.Pos, hint(te.Msg)))
+				d := p.diag(te.Pos, hint(te.Msg))
+				if p.roles[p.fset.Position(te.Pos).Filename] == roleHidden {
+					d.Msg = p.hiddenMsg(te.Pos, te.Msg, info)
+				}
+				diags = append(diags, d)
 			} else {
 				diags = append(diags, labs.Diagnostic{Msg: err.Error()})
 			}
 		},
 	}
-	info := &types.Info{
+	info = &types.Info{
 		Types:      map[ast.Expr]types.TypeAndValue{},
 		Defs:       map[*ast.Ident]types.Object{},
 		Uses:       map[*ast.Ident]types.Object{},
 		Implicits:  map[ast.Node]types.Object{},
 		Selections: map[*ast.SelectorExpr]*types.Selection{},
+		Instances:  map[*ast.Ident]types.Instance{},
 	}
 	pkg, _ := conf.Check(p.name, p.fset, files, info)
 	if keep {

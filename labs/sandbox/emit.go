@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"encoding/json"
 	"io"
 	"os"
 	"sync"
@@ -26,21 +25,21 @@ type emitter struct {
 }
 
 func (e *emitter) emit(ev labs.Event) {
-	b, err := json.Marshal(ev)
+	b, err := boundEvent(ev)
 	if err != nil {
 		return
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, _ = e.w.Write(append(b, '\n'))
+	_, _ = e.w.Write(b)
 }
 
 // stop writes a last event and ends the process. It keeps the lock, so nothing else is
 // written after it: goroutines the candidate left running cannot be stopped, only outlived.
 func (e *emitter) stop(ev labs.Event, code int) {
-	b, _ := json.Marshal(ev)
+	b, _ := boundEvent(ev)
 	e.mu.Lock()
-	_, _ = e.w.Write(append(b, '\n'))
+	_, _ = e.w.Write(b)
 	if f, ok := e.w.(*os.File); ok {
 		_ = f.Sync()
 	}

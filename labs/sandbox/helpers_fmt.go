@@ -71,9 +71,12 @@ func (h *helpers) fmtElems(t types.Type, conv func(types.Type) string) (string, 
 			return fmt.Sprintf("func %s(xs %s) []any {\n\tout := make([]any, len(xs))\n\tfor i := 0; i < len(xs); i++ {\n\t\tout[i] = %s(xs[i])\n\t}\n\treturn out\n}\n", name, T, c)
 		}), true
 	case *types.Map:
+		if conv(u.Key()) != "" {
+			return h.fmtMapKeys(t, u, conv)
+		}
 		c := conv(u.Elem())
 		K, ok := h.typeName(u.Key())
-		if c == "" || !ok || conv(u.Key()) != "" {
+		if c == "" || !ok {
 			return "", false
 		}
 		return h.add("fmt elems "+T, "fmts", func(name string) string {

@@ -75,6 +75,9 @@ func (im *importer) Import(p string) (*types.Package, error) {
 			pkg.Scope().Insert(obj)
 		}
 	}
+	if err := im.extend(pkg); err != nil {
+		return nil, err
+	}
 	pkg.MarkComplete()
 	return pkg, nil
 }

@@ -69,6 +69,12 @@ func (p *pkgState) rewrite() (map[string]string, *loadError) {
 			parents: map[ast.Node]ast.Node{}, imports: map[string]string{}}
 		r.index()
 		r.walk()
+		r.instantiateAll()
+		r.newerAPIs()
+		r.rangeFuncs()
+		r.assignForms()
+		r.methodForms()
+		r.typeVerbs()
 		r.yieldImport()
 		diags = append(diags, r.diags...)
 		out[r.name] = r.apply()
@@ -203,6 +209,7 @@ func (r *rewriter) walk() {
 			r.typeAssert(n)
 		case *ast.BinaryExpr:
 			r.errCompare(n)
+			r.untypedShift(n)
 		case *ast.SwitchStmt:
 			r.errSwitch(n)
 		}

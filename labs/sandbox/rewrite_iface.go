@@ -204,6 +204,12 @@ func (r *rewriter) implicitTarget(e ast.Expr) types.Type {
 		}
 		if id, ok := ast.Unparen(p.Fun).(*ast.Ident); ok {
 			if b, ok := info.Uses[id].(*types.Builtin); ok {
+				if b.Name() == "panic" {
+					// panic(v) of the code's error or Stringer: put in that interface,
+					// so the test that recovers it can call its method, as go test
+					// prints "panic: " + v.Error().
+					return r.panicTarget(e)
+				}
 				if b.Name() == "append" && len(p.Args) > 1 && p.Args[0] != e && !p.Ellipsis.IsValid() {
 					if s, ok := info.Types[p].Type.Underlying().(*types.Slice); ok {
 						return s.Elem()
@@ -419,4 +425,19 @@ func (r *rewriter) commaOkForm(n *ast.TypeAssertExpr) bool {
 		return len(p.Names) == 2 && len(p.Values) == 1
 	}
 	return false
+}
+
+// panicTarget is the interface a value passed to panic is shown through: error or
+// fmt.Stringer when its type has the method, else nil.
+func (r *rewriter) panicTarget(e ast.Expr) types.Type {
+	t := r.p.info.Types[e].Type
+	if t == nil {
+		return nil
+	}
+	for _, target := range []types.Type{errorT, r.h.stringerType()} {
+		if types.Implements(t, target.Underlying().(*types.Interface)) {
+			return target
+		}
+	}
+	return nil
 }

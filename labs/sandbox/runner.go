@@ -26,6 +26,7 @@ const watchdogEvery = 5 * time.Millisecond
 // limit; this is what ends a run that keeps its memory live.
 func (r *runner) watchdog() {
 	limit := uint64(r.job.Limits.MemoryMB) << 20
+	compileLimit := min(limit, uint64(labs.CompileMemoryMB)<<20)
 	deadline := r.start.Add(r.job.Limits.Wall)
 	// Heap objects, and goroutine stacks: a goroutine bomb grows only the latter.
 	samples := []metrics.Sample{
@@ -42,6 +43,9 @@ func (r *runner) watchdog() {
 				used += s.Value.Uint64()
 			}
 		}
+		if r.compiling.Load() && used > compileLimit {
+			r.compileTooCostly(fmt.Sprintf("your code takes too much memory to compile (over %d MiB)", compileLimit>>20))
+		}
 		if used > limit {
 			r.stop(labs.MemoryLimit, fmt.Sprintf("memory limit exceeded: your code's memory reached %d MiB; this lab allows %d MiB", used>>20, r.job.Limits.MemoryMB))
 		}
@@ -54,6 +58,7 @@ func (r *runner) watchdog() {
 // run grades the job: prepare and load the package, run every test in order, then the
 // performance tests.
 func (r *runner) run() {
+	r.hookPanics()
 	j := r.job
 	var files []srcFile
 	add := func(fs []labs.JobFile, ro role) {
@@ -64,8 +69,9 @@ func (r *runner) run() {
 	}
 	add(j.Candidate, roleCode)
 	add(j.Public, rolePublic)
+	add(j.Scratch, rolePublic) // the candidate's own tests: shown to them like the public ones
 	add(j.Hidden, roleHidden)
-	r.roles[helperFile] = rolePerf
+	r.roles[helperFile] = roleGenerated
 
 	im := newImporter(typeExports(), typeSources())
 	tests, lerr := r.load(im, files)
@@ -102,7 +108,7 @@ type loadedTest struct {
 // functions in the order of the test files. Package initialisation runs here, under
 // the per-test time limit.
 func (r *runner) load(im *importer, files []srcFile) ([]loadedTest, *loadError) {
-	src, lerr := prepare(im, r.job.Package, files)
+	src, lerr := r.compile(func() (map[string]string, *loadError) { return prepare(im, r.job.Package, files) })
 	if lerr != nil {
 		return nil, lerr
 	}
@@ -116,7 +122,7 @@ func (r *runner) load(im *importer, files []srcFile) ([]loadedTest, *loadError) 
 	for _, group := range []struct {
 		files  []labs.JobFile
 		hidden bool
-	}{{r.job.Public, false}, {r.job.Hidden, true}} {
+	}{{r.job.Public, false}, {r.job.Scratch, false}, {r.job.Hidden, true}} {
 		for _, name := range labs.TestNames(toFiles(group.files)) {
 			var fn func(*T)
 			if v, ok := syms[name]; ok && v.IsValid() {
@@ -129,6 +135,39 @@ func (r *runner) load(im *importer, files []srcFile) ([]loadedTest, *loadError) 
 		}
 	}
 	return tests, nil
+}
+
+// compile runs prepare (parsing, type checks, rewrite) under the compile limits: past
+// labs.CompileLimit, or past the compile memory limit (see watchdog), the run ends with
+// an unsupported verdict saying the code takes too long to compile. go/types cannot be
+// interrupted, so the child reports and exits while it is still working.
+func (r *runner) compile(prepare func() (map[string]string, *loadError)) (map[string]string, *loadError) {
+	type out struct {
+		src  map[string]string
+		lerr *loadError
+	}
+	done := make(chan out, 1)
+	r.compiling.Store(true)
+	defer r.compiling.Store(false)
+	go func() {
+		src, lerr := prepare()
+		done <- out{src, lerr}
+	}()
+	timer := time.NewTimer(labs.CompileLimit)
+	defer timer.Stop()
+	select {
+	case o := <-done:
+		return o.src, o.lerr
+	case <-timer.C:
+		r.compileTooCostly(fmt.Sprintf("your code takes too long to compile (over %v)", labs.CompileLimit))
+		return nil, nil // not reached: compileTooCostly exits
+	}
+}
+
+// compileTooCostly ends the run while the code is being compiled, with a hint.
+func (r *runner) compileTooCostly(what string) {
+	r.em.stop(labs.Event{Kind: labs.EventLoad, Verdict: labs.Unsupported,
+		Message: what + ": a type whose checking grows exponentially — struct types nested many levels deep, each holding several of the one before — or huge constant expressions or literals; simplify them"}, exitDone)
 }
 
 // interpret loads prepared sources (name -> source) into a new interpreter as package
@@ -167,10 +206,10 @@ func (r *runner) interpret(src map[string]string, files []srcFile, what string) 
 			lerr = &loadError{verdict: labs.Unsupported, msg: fmt.Sprintf("the grader's interpreter failed on your code (%v); write the construct differently", p)}
 			return
 		}
-		lerr = &loadError{verdict: labs.Crash, msg: fmt.Sprintf("panic while initialising the package: %v\n\tat %s", p, strings.Join(frames, "\n\tat "))}
+		lerr = &loadError{verdict: labs.Crash, msg: fmt.Sprintf("panic while initialising the package: %s\n\tat %s", panicValue(p), strings.Join(frames, "\n\tat "))}
 	}()
 	if err := i.EvalTest("lab/" + r.job.Package); err != nil {
-		return nil, r.interpError(err, files)
+		return nil, r.interpError(err, files, src)
 	}
 	return i, nil
 }
@@ -180,18 +219,18 @@ var yaegiErrRE = regexp.MustCompile(`^(?:.*/)?([^/:]+\.go):(\d+):(\d+): (.*)$`)
 
 // interpError turns an error the interpreter reports after go/types accepted the code:
 // valid Go it cannot handle, hence Unsupported rather than a compile error.
-func (r *runner) interpError(err error, files []srcFile) *loadError {
-	p := &pkgState{roles: map[string]role{}}
-	for _, f := range files {
-		p.roles[f.name] = f.role
-	}
-	p.roles[helperFile] = rolePerf
+func (r *runner) interpError(err error, files []srcFile, src map[string]string) *loadError {
+	p := newPkgState(r.job.Package, files)
 	msg := strings.SplitN(err.Error(), "\n", 2)[0]
 	d := labs.Diagnostic{Msg: msg}
 	if m := yaegiErrRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[2])
 		col, _ := strconv.Atoi(m[3])
-		d = p.diagAt(m[1], line, col, m[4])
+		text := m[4]
+		if m[1] == helperFile {
+			text = "in the helper the grader generated for " + helperPurpose(src[helperFile], line) + " in your code: " + text
+		}
+		d = p.diagAt(m[1], line, col, text)
 	}
 	return &loadError{verdict: labs.Unsupported, diags: []labs.Diagnostic{d},
 		msg: "the grader's interpreter cannot run this valid Go (a limit of the interpreter, not a mistake of yours); write the construct differently"}

@@ -436,11 +436,26 @@ loop:
 	for i := 0; i < 2; i, a = i+1, b {
 	}
 	fmt.Print(a)`, "a multiple assignment to an interface-typed variable wrong"},
-	{"range over func needs go1.23", `
-	seq := func(yield func(int) bool) {}
+	{"range over func", `
+	seq := func(yield func(int) bool) {
+		for i := 0; i < 5 && yield(i); i++ {
+		}
+	}
+	for x := range seq {
+		if x == 1 {
+			continue
+		}
+		if x == 3 {
+			break
+		}
+		fmt.Print(x)
+	}`, ""},
+	{"range over func with a return in the body is rejected", `
+	seq := func(yield func(int) bool) { yield(1) }
 	for x := range seq {
 		fmt.Print(x)
-	}`, "range-over-func"},
+		return
+	}`, "return inside a loop over a function"},
 }
 
 // semanticsPrelude is what every program of the table has besides its main body.
@@ -580,7 +595,7 @@ func TestSemanticsAgainstGo(t *testing.T) {
 	}
 	// Build every program that should run with the real toolchain, in one go build.
 	dir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module semantics\n\ngo 1.22\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module semantics\n\ngo 1.23\n"), 0o644))
 	for i, tc := range semantics {
 		if tc.reject != "" {
 			continue

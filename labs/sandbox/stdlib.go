@@ -24,7 +24,7 @@ var stdsrc embed.FS
 // sourcePackages are the generic standard packages the interpreter compiles from source
 // (stdsrc/), in dependency order. They replace yaegi's own copies, whose signatures need
 // a type inference yaegi does not have (slices.Reverse(s) fails to compile there).
-var sourcePackages = []string{"cmp", "maps", "slices"}
+var sourcePackages = []string{"cmp", "iter", "maps", "slices"}
 
 // sourceTexts returns the source the interpreter runs for each source package, by
 // import path.
@@ -94,7 +94,8 @@ func newInterpreter(fsys fs.FS, stdout, stderr io.Writer) (*interp.Interpreter, 
 		Args:                 []string{"lab"},
 		Env:                  []string{},
 	})
-	exports := allowedExports()
+	// Every interpreter has its own copy of the host's package variables (hostvars.go).
+	exports := ownVariables(allowedExports())
 	// What yaegi's fixStdlib would do for the packages we allow: print to the
 	// interpreter's streams, read nothing, and report the right word size.
 	fmtSyms := map[string]reflect.Value{}
@@ -146,8 +147,8 @@ func newInterpreter(fsys fs.FS, stdout, stderr io.Writer) (*interp.Interpreter, 
 	return i, nil
 }
 
-// typeExports is what the type checker sees: the same tables, with testing, keyed by
-// "path/name".
+// typeExports is what the type checker sees: the same tables, with testing and the
+// grader's runtime, keyed by "path/name".
 func typeExports() interp.Exports {
 	out := interp.Exports{}
 	for k, v := range allowedExports() {
@@ -157,5 +158,8 @@ func typeExports() interp.Exports {
 		out[k] = v
 	}
 	out[labs.TestingImport+"/"+labs.TestingImport] = testingExports()
+	// The grader's runtime, for checking the rewritten package (checkRewritten); code
+	// cannot import it: it is not on the allow-list, which is checked first.
+	out[rtImport+"/rt"] = rtExports()
 	return out
 }

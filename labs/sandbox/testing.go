@@ -115,11 +115,7 @@ func (t *T) panicked(r any) {
 	t.top.frames = nil
 	t.top.panicked = true
 	t.top.mu.Unlock()
-	msg := fmt.Sprintf("panic: %v", r)
-	if len(frames) > 0 {
-		msg += "\n\tat " + strings.Join(frames, "\n\tat ")
-	}
-	t.message(msg)
+	t.message(panicMessage(r, frames))
 }
 
 func (t *T) runCleanups() {

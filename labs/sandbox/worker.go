@@ -56,7 +56,8 @@ type runner struct {
 	roles map[string]role // file name -> role, for frames
 	out   *stdoutSink
 
-	running atomic.Pointer[testRun] // the test running now, nil between tests
+	running   atomic.Pointer[testRun] // the test running now, nil between tests
+	compiling atomic.Bool             // prepare is running: the compile limits apply
 }
 
 func (r *runner) current() *testRun { return r.running.Load() }

@@ -113,14 +113,19 @@
   });
 })();
 
-// Lab editor: Tab indents (Esc first lets Tab move focus, so the page stays keyboard-
-// navigable), Ctrl+Enter runs, Ctrl+Shift+Enter submits, and grading shows progress.
+// Lab text areas, where the editor bundle (editor.js) did not take over: Tab indents (Esc
+// first lets Tab move focus, so the page stays keyboard-navigable), Ctrl+Enter runs,
+// Ctrl+Shift+Enter submits, and grading shows progress.
 (function () {
   "use strict";
   var escaped = false;
+  function plain() {
+    var f = document.getElementById("lab-form");
+    return f && !f.dataset.enhanced;
+  }
   document.addEventListener("keydown", function (e) {
     var t = e.target;
-    if (!t || t.tagName !== "TEXTAREA" || !t.classList.contains("code")) return;
+    if (!t || t.tagName !== "TEXTAREA" || !t.classList.contains("code") || !plain()) return;
     if (e.key === "Escape") { escaped = true; return; }
     if (e.key === "Tab" && !escaped && !e.shiftKey) {
       e.preventDefault();
@@ -133,10 +138,13 @@
     if (e.key !== "Escape") escaped = false;
   });
   document.addEventListener("submit", function (e) {
-    if (e.target.id !== "lab-form") return;
+    if (e.target.id !== "lab-form" || !plain()) return;
     var s = document.getElementById("grading");
-    if (s) s.textContent = e.submitter && e.submitter.id === "submit" ? "Grading: public tests, hidden tests, timing budgets…" : "Running the public tests…";
-    document.querySelectorAll("#lab-form button").forEach(function (b) { b.disabled = true; });
+    if (s) s.textContent = e.submitter && e.submitter.id === "submit" ? "Grading: public tests, hidden tests, timing budget…" : "Running the public tests and yours…";
+    var p = document.getElementById("grading-progress");
+    if (p) p.hidden = false;
+    // Disabled after this event, so the submitter's formaction still counts.
+    setTimeout(function () { document.querySelectorAll("#lab-form button").forEach(function (b) { b.disabled = true; }); }, 0);
   });
   // Search filters start collapsed, below the results, for phones; where there is room
   // for a column beside the results, they open.
