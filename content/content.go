@@ -38,6 +38,9 @@ type Card struct {
 	Tags    []string
 	Labs    []string
 	Related []string
+	// Aliases are other names for what the card covers ("dogpile" for a cache
+	// stampede); search weighs them like the title. They are not shown.
+	Aliases []string
 	Case    string // case-study cards only
 	Round   int    // case-study cards only
 

@@ -71,10 +71,17 @@ func TestLoadProblems(t *testing.T) {
 		want []string // every problem, exactly
 	}{
 		{"valid", "resilience/breaker.md", card(okFront+"\nlabs: [circuit-breaker]\nrelated: [other]", conceptBody), nil},
+		{"aliases", "resilience/breaker.md", card(okFront+"\naliases: [trip switch, fuse]", conceptBody), nil},
+		{"alias problems", "resilience/breaker.md", card(okFront+"\naliases: [fuse, Fuse, breaker, "+strings.Repeat("a", 61)+"]", conceptBody),
+			[]string{`content/resilience/breaker.md:7: alias "Fuse" given twice (keep one)`,
+				`content/resilience/breaker.md:7: alias "breaker" repeats the title (remove it: the title is searched already)`,
+				`content/resilience/breaker.md:7: alias "` + strings.Repeat("a", 61) + `" is 61 characters long; an alias is another name, at most 60`}},
+		{"aliases not a list", "resilience/breaker.md", card(okFront+"\naliases: fuse", conceptBody),
+			[]string{`content/resilience/breaker.md:7: expected a list, e.g. [a, b]`}},
 		{"no front matter", "resilience/breaker.md", conceptBody,
 			[]string{`content/resilience/breaker.md:1: no front matter (start the file with a line "---", the YAML keys, then another "---")`}},
 		{"unknown key", "resilience/breaker.md", card(okFront+"\nrelatd: [other]", conceptBody),
-			[]string{`content/resilience/breaker.md:7: unknown key "relatd" (allowed: id, title, kind, level, topic, tags, labs, related, case, round)`}},
+			[]string{`content/resilience/breaker.md:7: unknown key "relatd" (allowed: id, title, kind, level, topic, tags, labs, related, aliases, case, round)`}},
 		{"missing key", "resilience/breaker.md", card("id: breaker\ntitle: Breaker\nkind: concept\ntopic: resilience", conceptBody),
 			[]string{`content/resilience/breaker.md:1: missing key "level" in the front matter (see content/README.md)`}},
 		{"invalid kind", "resilience/breaker.md", card(strings.Replace(okFront, "kind: concept", "kind: essay", 1), conceptBody),

@@ -18,7 +18,7 @@ var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // frontMatter is a card's YAML header, decoded.
 type frontMatter struct {
 	ID, Title, Kind, Level, Topic, Case string
-	Tags, Labs, Related                 []string
+	Tags, Labs, Related, Aliases        []string
 	Round                               *int
 	lines                               map[string]int // key → line in the file
 }
@@ -26,7 +26,7 @@ type frontMatter struct {
 // frontMatterKeys are the keys a card may have, and whether each is required of all cards.
 var frontMatterKeys = map[string]bool{
 	"id": true, "title": true, "kind": true, "level": true, "topic": true,
-	"tags": false, "labs": false, "related": false, "case": false, "round": false,
+	"tags": false, "labs": false, "related": false, "aliases": false, "case": false, "round": false,
 }
 
 // link is a markdown link from a card to another card or a lab, checked after loading.
@@ -61,7 +61,7 @@ func parseCard(path string, src []byte, ps *problems) *parsed {
 	fm := p.fm
 	c := p.card
 	c.ID, c.Title, c.Kind, c.Level, c.Topic = fm.ID, fm.Title, fm.Kind, fm.Level, fm.Topic
-	c.Tags, c.Labs, c.Related, c.Case = fm.Tags, fm.Labs, fm.Related, fm.Case
+	c.Tags, c.Labs, c.Related, c.Aliases, c.Case = fm.Tags, fm.Labs, fm.Related, fm.Aliases, fm.Case
 	if fm.Round != nil {
 		c.Round = *fm.Round
 	}
@@ -119,7 +119,7 @@ func decodeFrontMatter(path string, src []byte, ps *problems) frontMatter {
 		k, v := m.Content[i], m.Content[i+1]
 		line := k.Line + 1 // the YAML starts on line 2
 		if _, known := frontMatterKeys[k.Value]; !known {
-			ps.add(path, line, "unknown key %q (allowed: id, title, kind, level, topic, tags, labs, related, case, round)", k.Value)
+			ps.add(path, line, "unknown key %q (allowed: id, title, kind, level, topic, tags, labs, related, aliases, case, round)", k.Value)
 			continue
 		}
 		if _, dup := fm.lines[k.Value]; dup {
@@ -147,6 +147,8 @@ func decodeFrontMatter(path string, src []byte, ps *problems) frontMatter {
 			err = decodeList(v, &fm.Labs)
 		case "related":
 			err = decodeList(v, &fm.Related)
+		case "aliases":
+			err = decodeList(v, &fm.Aliases)
 		case "round":
 			var n int
 			if v.Kind != yaml.ScalarNode || v.Decode(&n) != nil || n < 0 {

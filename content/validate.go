@@ -46,6 +46,7 @@ func checkCard(p *parsed, folder, file string, l *Library, ps *problems) {
 			ps.add(c.Path, fm.lines["tags"], "tag %q must be kebab-case (a-z, 0-9, dashes)", t)
 		}
 	}
+	checkAliases(c, fm.lines["aliases"], ps)
 	if c.Kind == KindCaseStudy {
 		if fm.Case == "" {
 			ps.add(c.Path, 1, "missing key \"case\": a case-study card names its case (see cases.yaml)")
@@ -182,5 +183,26 @@ func checkCases(l *Library, cards map[string]*parsed, ps *problems) {
 		} else if _, ok := listed[id]; !ok {
 			ps.add(p.card.Path, p.fm.lines["case"], "case %q does not list this card (add %q to round %d in cases.yaml)", p.card.Case, id, p.card.Round)
 		}
+	}
+}
+
+// maxAliasLen bounds an alias: it is another name, not a sentence.
+const maxAliasLen = 60
+
+// checkAliases rejects aliases that cannot help search: empty after trimming, longer than
+// a name, repeated, or the same as the title (which is indexed already).
+func checkAliases(c *Card, line int, ps *problems) {
+	seen := map[string]bool{}
+	for _, a := range c.Aliases {
+		k := strings.ToLower(a)
+		switch {
+		case len([]rune(a)) > maxAliasLen:
+			ps.add(c.Path, line, "alias %q is %d characters long; an alias is another name, at most %d", a, len([]rune(a)), maxAliasLen)
+		case k == strings.ToLower(c.Title):
+			ps.add(c.Path, line, "alias %q repeats the title (remove it: the title is searched already)", a)
+		case seen[k]:
+			ps.add(c.Path, line, "alias %q given twice (keep one)", a)
+		}
+		seen[k] = true
 	}
 }

@@ -78,6 +78,13 @@ func TestCommands(t *testing.T) {
 		{"search typo", []string{"search", "circut", "braker"}, nil, 0, "/cards/circuit-breaker", ""},
 		{"search bad kind", []string{"search", "--kind", "essay", "cache"}, nil, 1, "", `unknown kind "essay"`},
 		{"search no query", []string{"search"}, nil, 2, "", "usage: prep search"},
+		{"search json shape", []string{"search", "--json", "-n", "2", "cache"}, nil, 0, `"total": `, ""},
+		{"search json keys", []string{"search", "--json", "-n", "2", "--page", "2", "cache"}, nil, 0, "\"page\": 2,\n  \"size\": 2,", ""},
+		{"search json hits", []string{"search", "--json", "cache", "stampede"}, nil, 0, "\"hits\": [\n    {\n      \"id\": \"cache-stampede\"", ""},
+		{"search typo says what ran", []string{"search", "circut", "braker"}, nil, 0, "results for: circuit breaker", ""},
+		{"search pages", []string{"search", "-n", "3", "cache"}, nil, 0, "page 1 of", ""},
+		{"search page numbering", []string{"search", "-n", "3", "--page", "2", "cache"}, nil, 0, " 4. ", ""},
+		{"search page too deep", []string{"search", "--page", "1000", "cache"}, nil, 1, "", "page 1000 is too deep"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,8 +15,10 @@ var searchCmd = &command{
 	name:    "search",
 	usage:   "QUERY",
 	summary: "search the cards from the command line",
-	help: `"prep search QUERY" prints the best-matching cards with a snippet each. Misspellings
-are tolerated. --advanced takes bleve query-string syntax (title:cache +kind:incident).`,
+	help: `"prep search QUERY" prints the best-matching cards with a snippet each: cards with all
+the words, and with them together, first. A word no card contains is corrected to the
+nearest one that does. --json prints the JSON that GET /api/search returns (README, Search).
+` + search.AdvancedHelp,
 	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
 		var cfg config
 		cfg.register(fs, env, "content", "labs")
@@ -27,7 +29,8 @@ are tolerated. --advanced takes bleve query-string syntax (title:cache +kind:inc
 		fs.StringVar(&q.Level, "level", "", "only cards of this level")
 		fs.StringVar(&q.Topic, "topic", "", "only cards of this topic")
 		fs.StringVar(&q.Tag, "tag", "", "only cards with this tag")
-		fs.IntVar(&q.Size, "n", 10, "number of results")
+		fs.IntVar(&q.Size, "n", 10, "results per page (at most 50)")
+		fs.IntVar(&q.Page, "page", 1, "page of results to print")
 		return func(ctx context.Context, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf(env, "usage: prep search [FLAGS] QUERY")
@@ -52,18 +55,27 @@ are tolerated. --advanced takes bleve query-string syntax (title:cache +kind:inc
 			if *asJSON {
 				enc := json.NewEncoder(env.Stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(res)
+				return enc.Encode(res.JSON(q.Text))
 			}
 			if res.Fuzzy {
-				fmt.Fprintln(env.Stdout, "(no exact matches; near matches:)")
+				fmt.Fprintf(env.Stdout, "(no card has some of these words; results for: %s)\n", res.Corrected)
 			}
+			first := (res.Page-1)*res.Size + 1
 			for i, h := range res.Hits {
-				fmt.Fprintf(env.Stdout, "%2d. %s  [%s, %s, %s]  /cards/%s\n", i+1, h.Title, h.Kind, h.Level, h.Topic, h.ID)
+				fmt.Fprintf(env.Stdout, "%2d. %s  [%s, %s, %s]  /cards/%s\n", first+i, h.Title, h.Kind, h.Level, h.Topic, h.ID)
 				if s := plainSnippet(string(h.Snippet)); s != "" {
 					fmt.Fprintf(env.Stdout, "    %s\n", s)
 				}
 			}
-			fmt.Fprintf(env.Stdout, "%d result(s)\n", res.Total)
+			result := "results"
+			if res.Total == 1 {
+				result = "result"
+			}
+			if res.Pages() > 1 {
+				fmt.Fprintf(env.Stdout, "%d %s, page %d of %d (--page N for another)\n", res.Total, result, res.Page, res.Pages())
+			} else {
+				fmt.Fprintf(env.Stdout, "%d %s\n", res.Total, result)
+			}
 			return nil
 		}
 	},

@@ -1,5 +1,11 @@
 // Package search indexes the knowledge base with bleve and answers queries with
-// highlighted snippets, facet counts and a fuzzy fallback for misspellings.
+// highlighted snippets, facet counts, pages and a correction of misspelt words.
+//
+// Ranking is BM25 over the title, aliases, tags, prompt, key points and body, each
+// weighed (mapping.go); a card with every query word (or a synonym of it, synonyms.go)
+// and with the words together as a phrase ranks first (ranking.go); a word no card
+// contains is replaced by the nearest one that keeps the query's words together in some
+// card (fuzzy.go). testdata/relevance.txt holds the queries this is measured on.
 //
 // It is the only package that imports bleve. An Index is built once from a
 // content.Library, either in memory or in a directory where it is reused for as long as
@@ -18,10 +24,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -32,10 +37,10 @@ import (
 // Limits on queries.
 const (
 	MaxQueryLen = 256 // characters of query text
-	MaxResults  = 50  // hits returned by one search
-	// fuzzyBelow is the hit count under which a plain search is retried with edit
-	// distance, so that "circut braker" finds the circuit breaker card.
-	fuzzyBelow = 3
+	MaxResults  = 50  // hits on one page
+	DefaultSize = 20  // hits on a page when Size is 0
+	// MaxOffset bounds how deep pages go: (Page-1)*Size must stay below it.
+	MaxOffset = 1000
 )
 
 // Facet fields, in the order pages show them.
@@ -43,42 +48,11 @@ var Facets = []string{"kind", "level", "topic", "tags"}
 
 // Index is a search index over one content.Library. It is safe for concurrent use.
 type Index struct {
-	idx bleve.Index
-	lib *content.Library
-}
-
-// doc is what is indexed of a card.
-type doc struct {
-	Title     string   `json:"title"`
-	Prompt    string   `json:"prompt"`
-	Body      string   `json:"body"`
-	KeyPoints string   `json:"keypoints"`
-	Tags      []string `json:"tags"`
-	Kind      string   `json:"kind"`
-	Level     string   `json:"level"`
-	Topic     string   `json:"topic"`
-}
-
-func indexMapping() mapping.IndexMapping {
-	text := bleve.NewTextFieldMapping()
-	text.Analyzer = en.AnalyzerName // English stemming and stop words
-	text.Store = true               // snippets need the text
-	text.IncludeTermVectors = true  // and the term positions
-	kw := bleve.NewTextFieldMapping()
-	kw.Analyzer = keyword.Name
-	kw.Store = false
-	kw.IncludeInAll = false
-	dm := bleve.NewDocumentMapping()
-	for _, f := range []string{"title", "prompt", "body", "keypoints"} {
-		dm.AddFieldMappingsAt(f, text)
-	}
-	for _, f := range Facets {
-		dm.AddFieldMappingsAt(f, kw)
-	}
-	im := bleve.NewIndexMapping()
-	im.DefaultMapping = dm
-	im.DefaultAnalyzer = en.AnalyzerName
-	return im
+	idx              bleve.Index
+	lib              *content.Library
+	words, stem      analysis.Analyzer
+	syn              *synonyms
+	vocab, stemVocab map[string]bool // every indexed word, in each analysed form
 }
 
 // New builds an index of lib. With dir empty the index lives in memory; otherwise it is
@@ -95,7 +69,7 @@ func New(lib *content.Library, dir string) (*Index, error) {
 	path := filepath.Join(dir, "search-"+lib.Hash()[:16])
 	if idx, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": "2s"}); err == nil {
 		if n, err := idx.DocCount(); err == nil && n == uint64(len(lib.Cards())) {
-			return &Index{idx: idx, lib: lib}, nil
+			return open(idx, lib)
 		}
 		idx.Close()
 	}
@@ -129,24 +103,36 @@ func build(idx bleve.Index, lib *content.Library) (*Index, error) {
 		idx.Close()
 		return nil, prep.Wrap("search.build", err)
 	}
-	return &Index{idx: idx, lib: lib}, nil
+	return open(idx, lib)
 }
 
-func toDoc(c *content.Card) doc {
-	var body, kp strings.Builder
-	for _, s := range c.Sections {
-		if s.Name == "Key points" {
-			kp.WriteString(s.Text)
-			continue
+// open readies a built index for queries: the analyzers, the synonyms in analysed form
+// and the vocabulary that tells a misspelling from a word some card has.
+func open(idx bleve.Index, lib *content.Library) (*Index, error) {
+	m := idx.Mapping()
+	ix := &Index{idx: idx, lib: lib, words: m.AnalyzerNamed(wordsAnalyzer), stem: m.AnalyzerNamed(stemAnalyzer),
+		vocab: map[string]bool{}, stemVocab: map[string]bool{}}
+	if ix.words == nil || ix.stem == nil {
+		idx.Close()
+		return nil, prep.Wrap("search.open", fmt.Errorf("index mapping lacks the %s or %s analyzer", wordsAnalyzer, stemAnalyzer))
+	}
+	ix.syn = newSynonyms(ix.words)
+	fields := map[string]map[string]bool{stemField: ix.stemVocab}
+	for _, f := range textFields {
+		fields[f.name] = ix.vocab
+	}
+	for field, into := range fields {
+		d, err := idx.FieldDict(field)
+		if err != nil {
+			idx.Close()
+			return nil, prep.Wrap("search.open", err)
 		}
-		body.WriteString(s.Text)
-		body.WriteString("\n")
+		for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
+			into[e.Term] = true
+		}
+		d.Close()
 	}
-	for _, f := range c.FollowUps {
-		body.WriteString(f.Question + "\n" + f.Text + "\n")
-	}
-	return doc{Title: c.Title, Prompt: c.Prompt.Text, Body: body.String(), KeyPoints: kp.String(),
-		Tags: c.Tags, Kind: c.Kind, Level: c.Level, Topic: c.Topic}
+	return ix, nil
 }
 
 // Close releases the index.
@@ -155,13 +141,17 @@ func (ix *Index) Close() error { return ix.idx.Close() }
 // Query is one search request.
 type Query struct {
 	Text     string
-	Advanced bool // Text is bleve query-string syntax (field:value, +must, -not, "phrase")
+	Advanced bool // Text is the advanced syntax: AND/OR/NOT, field:value, +must, -not, "phrase"
 	Kind     string
 	Level    string
 	Topic    string
 	Tag      string
-	Size     int // hits wanted; 0 means 20, at most MaxResults
+	Page     int // 1-based; 0 means 1
+	Size     int // hits on a page; 0 means DefaultSize, at most MaxResults
 }
+
+// Filtered reports whether q narrows the cards by kind, level, topic or tag.
+func (q Query) Filtered() bool { return q.Kind != "" || q.Level != "" || q.Topic != "" || q.Tag != "" }
 
 // Hit is one matching card.
 type Hit struct {
@@ -179,76 +169,66 @@ type FacetCount struct {
 // Results of a search.
 type Results struct {
 	Total  uint64
-	Hits   []Hit
+	Hits   []Hit                   // the requested page
+	Page   int                     // 1-based page of Hits
+	Size   int                     // hits per page
 	Facets map[string][]FacetCount // by field name in Facets
-	Fuzzy  bool                    // the exact search found little; these are near matches
-	Took   time.Duration
+	// Fuzzy is set when some query word is in no card and was replaced by a near one;
+	// Corrected is the query that was run.
+	Fuzzy     bool
+	Corrected string
+	Took      time.Duration
 }
 
-// Search runs q. Bad input (unknown filter value, over-long text, broken advanced
-// syntax) is a prep.Invalid error whose message says what to change.
+// Pages is the number of pages of Size hits that Total fills (at least 1).
+func (r *Results) Pages() int {
+	if r.Size <= 0 || r.Total == 0 {
+		return 1
+	}
+	return int((r.Total + uint64(r.Size) - 1) / uint64(r.Size))
+}
+
+// EmptyQuery is the message for a search with neither words nor filters.
+const EmptyQuery = "the query is empty: type the words to look for (such as: circuit breaker), or pick a filter"
+
+// Search runs q. Bad input (no words and no filters, unknown filter value, over-long
+// text, a page out of range, broken advanced syntax) is a prep.Invalid error whose
+// message says what to change. Filters without words list the cards by title.
 func (ix *Index) Search(q Query) (*Results, error) {
 	if err := ix.validate(&q); err != nil {
 		return nil, err
 	}
-	text, err := ix.textQuery(q, false)
-	if err != nil {
-		return nil, err
-	}
-	res, err := ix.run(q, text)
-	if err != nil {
-		return nil, err
-	}
-	if q.Advanced || strings.TrimSpace(q.Text) == "" {
-		return res, nil
-	}
-	// Near matches when the exact search finds little, or when a word of the query is in
-	// no card at all (a typo: "consistensy models" still matches "models" exactly).
-	if unknown := ix.hasUnknownWord(q.Text); unknown || res.Total < fuzzyBelow {
-		fq, _ := ix.textQuery(q, true)
-		fres, err := ix.run(q, fq)
+	text := strings.TrimSpace(q.Text)
+	switch {
+	case text == "":
+		return ix.run(q, bleve.NewMatchAllQuery(), true, nil)
+	case q.Advanced:
+		qs := bleve.NewQueryStringQuery(booleanToQueryString(text))
+		parsed, err := qs.Parse()
 		if err != nil {
+			return nil, prep.Errorf(prep.Invalid, "search", "query syntax: %v (%s Or turn advanced syntax off.)", err, AdvancedHelp)
+		}
+		if err := checkCost(parsed); err != nil {
 			return nil, err
 		}
-		if fres.Total > 0 && (unknown || fres.Total > res.Total) {
-			fres.Fuzzy = true
-			res = fres
-		}
+		return ix.run(q, qs, false, qs)
+	}
+	us := ix.units(text)
+	fixed, fuzzy, err := ix.corrected(text, us)
+	if err != nil {
+		return nil, prep.Wrap("search", err)
+	}
+	if fuzzy {
+		text, us = fixed, ix.units(fixed)
+	}
+	res, err := ix.run(q, ix.rankedQuery(text, us), false, ix.highlightQuery(us))
+	if err != nil {
+		return nil, err
+	}
+	if fuzzy {
+		res.Fuzzy, res.Corrected = true, text
 	}
 	return res, nil
-}
-
-// textFields are the analysed fields a query word may match.
-var textFields = []string{"title", "prompt", "keypoints", "body"}
-
-// hasUnknownWord reports whether some word of text, analysed as the index analyses it,
-// occurs in no card.
-func (ix *Index) hasUnknownWord(text string) bool {
-	an := ix.idx.Mapping().AnalyzerNamed(en.AnalyzerName)
-	if an == nil {
-		return false
-	}
-	for _, tok := range an.Analyze([]byte(text)) {
-		if !ix.knownTerm(tok.Term) {
-			return true
-		}
-	}
-	return false
-}
-
-func (ix *Index) knownTerm(term []byte) bool {
-	for _, f := range textFields {
-		d, err := ix.idx.FieldDictRange(f, term, term)
-		if err != nil {
-			continue
-		}
-		e, _ := d.Next()
-		d.Close()
-		if e != nil && e.Term == string(term) {
-			return true
-		}
-	}
-	return false
 }
 
 func (ix *Index) validate(q *Query) error {
@@ -256,10 +236,19 @@ func (ix *Index) validate(q *Query) error {
 	if n := utf8.RuneCountInString(q.Text); n > MaxQueryLen {
 		return prep.Errorf(prep.Invalid, op, "query is %d characters long; the limit is %d", n, MaxQueryLen)
 	}
+	if strings.TrimSpace(q.Text) == "" && !q.Filtered() {
+		return prep.Errorf(prep.Invalid, op, "%s", EmptyQuery)
+	}
 	if q.Size <= 0 {
-		q.Size = 20
+		q.Size = DefaultSize
 	}
 	q.Size = min(q.Size, MaxResults)
+	if q.Page <= 0 {
+		q.Page = 1
+	}
+	if (q.Page-1)*q.Size >= MaxOffset {
+		return prep.Errorf(prep.Invalid, op, "page %d is too deep: with %d per page the last page is %d (narrow the search instead)", q.Page, q.Size, (MaxOffset-1)/q.Size+1)
+	}
 	check := func(field, value string, allowed []string) error {
 		if value == "" || slices.Contains(allowed, value) {
 			return nil
@@ -275,96 +264,23 @@ func (ix *Index) validate(q *Query) error {
 	return nil
 }
 
-// fieldBoosts weighs where a word matches: a title hit counts most.
-var fieldBoosts = []struct {
-	field string
-	boost float64
-}{{"title", 4}, {"prompt", 2}, {"keypoints", 1.5}, {"body", 1}}
-
-// textQuery turns the query text into a bleve query: field-boosted match queries, the
-// near-match form of them when fuzzy, or the parsed query string in advanced mode.
-func (ix *Index) textQuery(q Query, fuzzy bool) (query.Query, error) {
-	text := strings.TrimSpace(q.Text)
-	if text == "" {
-		return bleve.NewMatchAllQuery(), nil
-	}
-	if q.Advanced {
-		qs := bleve.NewQueryStringQuery(text)
-		parsed, err := qs.Parse()
-		if err != nil {
-			return nil, prep.Errorf(prep.Invalid, "search", "query syntax: %v (in advanced mode use field:value, +must, -not, \"a phrase\"; or turn advanced mode off)", err)
-		}
-		if err := checkCost(parsed); err != nil {
-			return nil, err
-		}
-		return qs, nil
-	}
-	if fuzzy {
-		return ix.fuzzyQuery(text), nil
-	}
-	var parts []query.Query
-	for _, f := range fieldBoosts {
-		m := bleve.NewMatchQuery(text)
-		m.SetField(f.field)
-		m.SetBoost(f.boost)
-		parts = append(parts, m)
-	}
-	tags := bleve.NewMatchQuery(text)
-	tags.SetField("tags")
-	tags.Analyzer = keyword.Name
-	tags.SetBoost(2)
-	parts = append(parts, tags)
-	if strings.Contains(text, " ") {
-		p := bleve.NewMatchPhraseQuery(text)
-		p.SetField("body")
-		p.SetBoost(2)
-		parts = append(parts, p)
-	}
-	return bleve.NewDisjunctionQuery(parts...), nil
-}
-
-// fuzzyQuery matches the words of text that some card has exactly, and the others
-// within an edit distance that grows with their length (one edit from 4 letters, two
-// from 8): a short word with two edits would match half the dictionary.
-func (ix *Index) fuzzyQuery(text string) query.Query {
-	var parts []query.Query
-	for _, tok := range ix.idx.Mapping().AnalyzerNamed(en.AnalyzerName).Analyze([]byte(text)) {
-		term, n := string(tok.Term), utf8.RuneCount(tok.Term)
-		exact := n < 4 || ix.knownTerm(tok.Term)
-		for _, f := range fieldBoosts {
-			var q interface {
-				query.Query
-				SetField(string)
-				SetBoost(float64)
-			}
-			if exact {
-				q = bleve.NewTermQuery(term)
-			} else {
-				fq := bleve.NewFuzzyQuery(term)
-				fq.SetFuzziness(min(MaxFuzziness, 1+n/8)) // bleve refuses more than 2
-				q = fq
-			}
-			q.SetField(f.field)
-			q.SetBoost(f.boost)
-			parts = append(parts, q)
-		}
-	}
-	return bleve.NewDisjunctionQuery(parts...)
-}
-
-func (ix *Index) run(q Query, text query.Query) (*Results, error) {
-	must := []query.Query{text}
+// run searches with text under q's filters and returns q's page. byTitle sorts the
+// hits by title, for a listing without words to rank by. hl, when not nil, is what the
+// snippets highlight: it is run again on the page's cards only, so that the long body
+// field is read for those few cards and not for every card the ranking looks at.
+func (ix *Index) run(q Query, text query.Query, byTitle bool, hl query.Query) (*Results, error) {
+	var filters []query.Query
 	for _, f := range []struct{ field, value string }{{"kind", q.Kind}, {"level", q.Level}, {"topic", q.Topic}, {"tags", q.Tag}} {
 		if f.value != "" {
 			t := bleve.NewTermQuery(f.value)
 			t.SetField(f.field)
-			must = append(must, t)
+			filters = append(filters, t)
 		}
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Size, 0, false)
-	req.Fields = []string{"title"}
-	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	req.Highlight.Fields = []string{"prompt", "keypoints", "body"}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(append([]query.Query{text}, filters...)...), q.Size, (q.Page-1)*q.Size, false)
+	if byTitle {
+		req.SortBy([]string{"title_sort", "_id"})
+	}
 	for _, f := range Facets {
 		req.AddFacet(f, bleve.NewFacetRequest(f, 100))
 	}
@@ -372,14 +288,22 @@ func (ix *Index) run(q Query, text query.Query) (*Results, error) {
 	if err != nil {
 		return nil, prep.Wrap("search", err)
 	}
-	res := &Results{Total: sr.Total, Took: sr.Took, Facets: map[string][]FacetCount{}}
+	snippets, err := ix.snippets(sr.Hits, hl)
+	if err != nil {
+		return nil, err
+	}
+	res := &Results{Total: sr.Total, Took: sr.Took, Page: q.Page, Size: q.Size, Facets: map[string][]FacetCount{}}
 	for _, h := range sr.Hits {
 		c := ix.lib.Card(h.ID)
 		if c == nil {
 			continue
 		}
+		s, ok := snippets[h.ID]
+		if !ok {
+			s = plainSnippet(c.Prompt.Text)
+		}
 		res.Hits = append(res.Hits, Hit{ID: c.ID, Title: c.Title, Kind: c.Kind, Level: c.Level, Topic: c.Topic,
-			Score: h.Score, Snippet: snippet(h.Fragments)})
+			Score: h.Score, Snippet: s})
 	}
 	for _, f := range Facets {
 		fr := sr.Facets[f]
@@ -393,12 +317,69 @@ func (ix *Index) run(q Query, text query.Query) (*Results, error) {
 	return res, nil
 }
 
-// snippet picks the first highlighted fragment, preferring the prompt, then key points,
-// then the body. bleve's html formatter has already escaped the text around <mark>.
+// snippets highlights hl in the prompt, key points and body of hits, by card id.
+func (ix *Index) snippets(hits search.DocumentMatchCollection, hl query.Query) (map[string]template.HTML, error) {
+	out := map[string]template.HTML{}
+	if hl == nil || len(hits) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), hl), len(ids), 0, false)
+	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	req.Highlight.Fields = []string{"prompt", "keypoints", "body"}
+	sr, err := ix.idx.Search(req)
+	if err != nil {
+		return nil, prep.Wrap("search", err)
+	}
+	for _, h := range sr.Hits {
+		if s := snippet(h.Fragments); s != "" {
+			out[h.ID] = s
+		}
+	}
+	return out, nil
+}
+
+// highlightQuery matches the units' words (and other names) in the fields snippets
+// come from.
+func (ix *Index) highlightQuery(us []unit) query.Query {
+	var qs []query.Query
+	for _, u := range us {
+		for _, form := range append([]string{u.text}, u.alts...) {
+			for _, f := range []string{"prompt", "keypoints", "body"} {
+				m := bleve.NewMatchQuery(form)
+				m.SetField(f)
+				qs = append(qs, m)
+			}
+		}
+	}
+	if len(qs) == 0 {
+		return nil
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// plainSnippet is the start of text, escaped, for a card none of whose highlighted
+// fields has a query word (it matched on its title, tags or a stem).
+func plainSnippet(text string) template.HTML {
+	const n = 200
+	if r := []rune(text); len(r) > n {
+		text = string(r[:n]) + "…"
+	}
+	return template.HTML(template.HTMLEscapeString(text))
+}
+
+// snippet picks the first highlighted fragment with a match, preferring the prompt,
+// then key points, then the body. bleve's html formatter has already escaped the text
+// around <mark>.
 func snippet(frags map[string][]string) template.HTML {
 	for _, f := range []string{"prompt", "keypoints", "body"} {
-		if fs := frags[f]; len(fs) > 0 {
-			return template.HTML(fs[0]) // #nosec: escaped by bleve's html fragment formatter
+		for _, fr := range frags[f] {
+			if strings.Contains(fr, "<mark>") {
+				return template.HTML(fr) // #nosec: escaped by bleve's html fragment formatter
+			}
 		}
 	}
 	return ""

@@ -8,6 +8,11 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"prep"
 	"prep/content"
@@ -226,6 +231,32 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	defer ix.Close()
 	b.Logf("%d cards", len(lib.Cards()))
+	// baseline: the query shape search had before issue 15 (match queries over the
+	// fields, OR), with the same facets and highlights, on this index.
+	b.Run("baseline-or", func(b *testing.B) {
+		var took []time.Duration
+		for b.Loop() {
+			start := time.Now()
+			var parts []query.Query
+			for _, f := range textFields {
+				m := bleve.NewMatchQuery("connection pool exhaustion")
+				m.SetField(f.name)
+				m.SetBoost(f.weight)
+				parts = append(parts, m)
+			}
+			req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(parts...), DefaultSize, 0, false)
+			req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+			req.Highlight.Fields = []string{"prompt", "keypoints", "body"}
+			for _, f := range Facets {
+				req.AddFacet(f, bleve.NewFacetRequest(f, 100))
+			}
+			if _, err := ix.idx.Search(req); err != nil {
+				b.Fatal(err)
+			}
+			took = append(took, time.Since(start))
+		}
+		reportLatency(b, took)
+	})
 	for _, bc := range []struct {
 		name string
 		q    Query
@@ -233,15 +264,21 @@ func BenchmarkSearch(b *testing.B) {
 		{"match", Query{Text: "connection pool exhaustion"}},
 		{"fuzzy", Query{Text: "conection pol exhaustoin"}},
 		{"facets+filter", Query{Text: "cache", Kind: "incident", Topic: "caching"}},
-		{"match-all", Query{Text: ""}},
+		{"filter-only", Query{Kind: "incident"}},
+		{"phrase+synonym", Query{Text: "retry storm after a redis failover"}},
+		{"two-typos-long", Query{Text: "circut braker half open stat after timeuot"}},
 		{"advanced", Query{Text: "+title:cache -kind:incident", Advanced: true}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
+			var took []time.Duration
 			for b.Loop() {
+				start := time.Now()
 				if _, err := ix.Search(bc.q); err != nil {
 					b.Fatal(err)
 				}
+				took = append(took, time.Since(start))
 			}
+			reportLatency(b, took)
 		})
 	}
 }

@@ -146,4 +146,8 @@
     // Disabled after this event, so the submitter's formaction still counts.
     setTimeout(function () { document.querySelectorAll("#lab-form button").forEach(function (b) { b.disabled = true; }); }, 0);
   });
+  // Search filters start collapsed, below the results, for phones; where there is room
+  // for a column beside the results, they open.
+  var filters = document.getElementById("search-filters");
+  if (filters && window.matchMedia && window.matchMedia("(min-width: 721px)").matches) filters.open = true;
 })();
