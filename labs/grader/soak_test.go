@@ -102,6 +102,9 @@ func TestPerfSoak(t *testing.T) {
 			}()
 		}
 		wg.Wait()
+		if (run+1)%10 == 0 {
+			t.Logf("%d runs done in %v", run+1, time.Since(start).Round(time.Second))
+		}
 	}
 	t.Logf("%d runs of %d gradings in %v, %d at once (one worker per CPU, %d CPUs), %d CPU burners alongside",
 		runs, len(subjects), time.Since(start).Round(time.Second), runtime.NumCPU(), runtime.NumCPU(), burners)
