@@ -24,9 +24,12 @@ import (
 // to the large net of the reference's growth measured alongside. Each batch is timed
 // by CPU time (threadCPU, see call), not the wall clock: other gradings and other
 // processes on the machine delay a batch but do not add to the CPU it uses, so they
-// cannot move a verdict. Each time per operation is the fastest of the batches timed,
-// interleaved with the reference's and alternating who goes first; a batch during which
-// a garbage collection ran is kept only if no undisturbed one exists.
+// cannot move a verdict. What a loaded machine still adds (caches another process
+// filled while a batch was preempted) makes some batches slower, never faster, so each
+// time per operation is the fastest of many short batches, interleaved with the
+// reference's and alternating who goes first. (Preempted batches are not set aside:
+// measured, they were no slower than the others.) A batch during which a garbage
+// collection ran is kept only if no other one exists.
 //
 // Rounds stop as soon as the verdict is certain: both figures inside their budgets, or
 // one outside, by more than the measurements' own spread (the gap between the fastest
@@ -40,11 +43,14 @@ import (
 // so code whose cost grows with n is stopped before it builds the large structure.
 const (
 	perfMinRounds = 2
-	// perfMinFailRounds: a failure is called on three samples of each series at least,
-	// so that a single disturbed batch of the reference cannot decide it.
-	perfMinFailRounds = 3
-	perfMaxRounds     = 8
-	// perfBudget is the time after which no new round starts past the minimum.
+	// perfMinFailRounds: a failure is called on six samples of each series at least,
+	// so that a few batches slowed together (a burst of load filling the caches) cannot
+	// decide it; batches are short, so that costs little.
+	perfMinFailRounds = 6
+	// perfMaxRounds: batches are short (under a millisecond interpreted), so that on a
+	// loaded machine enough of them run on warm caches.
+	perfMaxRounds = 24
+	// perfBudget is the time after which no new round starts past perfMinFailRounds.
 	perfBudget = 1500 * time.Millisecond
 	// perfPrecision is the least relative uncertainty assumed of a fastest batch, even
 	// when two batches agree exactly: a verdict is certain once each figure is inside
@@ -150,7 +156,7 @@ type perfSide struct {
 	batches map[int]func() int    // by size, once set up
 	perOp   map[int]time.Duration // the fastest CPU time per operation, by size
 	second  map[int]time.Duration // the second fastest, by size (0 until there is one)
-	gcBest  map[int]time.Duration // the fastest of the batches a collection disturbed
+	gcBest  map[int]time.Duration // the fastest of the batches a collection ran in
 	last    map[int]time.Duration // the latest batch's CPU time, by size
 	setup   map[int]time.Duration // CPU time, by size
 	ops     map[int]int           // the latest batch's operations, by size
@@ -163,8 +169,8 @@ func newSide(w workload) *perfSide {
 }
 
 // add records one batch's CPU time per operation at size n.
-func (s *perfSide) add(n int, op time.Duration, disturbed bool) {
-	if disturbed {
+func (s *perfSide) add(n int, op time.Duration, gc bool) {
+	if gc {
 		if s.gcBest[n] == 0 || op < s.gcBest[n] {
 			s.gcBest[n] = op
 		}
@@ -180,7 +186,7 @@ func (s *perfSide) add(n int, op time.Duration, disturbed bool) {
 	}
 }
 
-// best is the fastest time per operation at size n, undisturbed batches first.
+// best is the fastest time per operation at size n, batches without a collection first.
 func (s *perfSide) best(n int) time.Duration {
 	if s.perOp[n] > 0 {
 		return s.perOp[n]
@@ -189,7 +195,8 @@ func (s *perfSide) best(n int) time.Duration {
 }
 
 // spread is how much another batch could still lower the best at size n, relative to
-// it: the gap to the second fastest batch, or +Inf without two undisturbed batches.
+// it: the gap to the second fastest batch, or +Inf without two batches free of a
+// collection.
 func (s *perfSide) spread(n int) float64 {
 	if s.perOp[n] == 0 || s.second[n] == 0 {
 		return math.Inf(1)
@@ -238,7 +245,7 @@ func (m *perfRun) measure() bool {
 	deadline := m.r.start.Add(m.r.job.Limits.Wall)
 	for round := 0; round < perfMaxRounds; round++ {
 		spent := time.Since(m.start)
-		if round >= perfMinRounds && spent > perfBudget {
+		if round >= perfMinFailRounds && spent > perfBudget {
 			break
 		}
 		// Judge on fewer rounds rather than let the wall limit end the run mid-measure.
@@ -339,8 +346,8 @@ func gcCycles() uint64 {
 	return s[0].Value.Uint64()
 }
 
-// call runs f and measures it: the wall time, the child's CPU time (for the verdict
-// and the limits) and whether a collection ran meanwhile. With a limit, it gives up
+// call runs f and measures it: the wall time, the CPU time (for the verdict and the
+// limits) and whether a collection ran meanwhile. With a limit, it gives up
 // waiting once f has used that much CPU time, or the wall clock reaches the lab's cap,
 // and reports over; the run goes on, since an interpreted goroutine cannot be stopped —
 // the caller ends the child. The limit is on CPU time so that a loaded machine, which
@@ -370,7 +377,7 @@ func (m *perfRun) call(limit time.Duration, f func()) (wall, cpu time.Duration, 
 		g0, p0, c0, t0 := gcCycles(), processCPU(), threadCPU(), time.Now()
 		f()
 		o.wall, o.cpu, o.gc = time.Since(t0), threadCPU()-c0, gcCycles() != g0
-		if p := processCPU() - p0; !o.gc && p > 2*o.cpu+time.Millisecond {
+		if p := processCPU() - p0; !o.gc && p > 2*o.cpu+time.Millisecond/2 {
 			o.cpu = p
 		}
 	}()
