@@ -157,8 +157,8 @@ type perfSide struct {
 	perOp   map[int]time.Duration // the fastest CPU time per operation, by size
 	second  map[int]time.Duration // the second fastest, by size (0 until there is one)
 	gcBest  map[int]time.Duration // the fastest of the batches a collection ran in
-	last    map[int]time.Duration // the latest batch's CPU time, by size
-	setup   map[int]time.Duration // CPU time, by size
+	last    map[int]time.Duration // the latest batch's CPU time, all threads, by size
+	setup   map[int]time.Duration // CPU time, all threads, by size
 	ops     map[int]int           // the latest batch's operations, by size
 }
 
@@ -278,7 +278,7 @@ func (m *perfRun) setUp(side *perfSide, n int) bool {
 	if side == m.cand {
 		limit = m.limit(perfSetupFactor, m.ref.setup[n])
 	}
-	_, d, _, msg, over := m.call(limit, func() { batch = side.work(n) })
+	d, _, _, msg, over := m.call(limit, func() { batch = side.work(n) })
 	switch {
 	case over:
 		msg := fmt.Sprintf("too slow: building the structure of size n=%d took your code more than %v of %s, the lab's reference solution %v (budget %.1f× per operation)",
@@ -308,7 +308,7 @@ func (m *perfRun) timeBatch(side *perfSide, n int) bool {
 	if side == m.cand {
 		limit = m.limit(perfBatchFactor, m.ref.last[n])
 	}
-	_, cpu, gc, msg, over := m.call(limit, func() { ops = side.batches[n]() })
+	proc, cpu, gc, msg, over := m.call(limit, func() { ops = side.batches[n]() })
 	switch {
 	case over:
 		msg := fmt.Sprintf("too slow: at n=%d your code took more than %v of %s for a batch of %d operations, over %.0f× the lab's reference solution's %v (budget %.1f× per operation)",
@@ -325,7 +325,7 @@ func (m *perfRun) timeBatch(side *perfSide, n int) bool {
 		m.fail(side, fmt.Sprintf("panic at n=%d: %s", n, msg))
 		return false
 	}
-	side.last[n], side.ops[n] = cpu, ops
+	side.last[n], side.ops[n] = proc, ops
 	side.add(n, perOp(cpu, max(ops, 1)), gc)
 	return true
 }
@@ -346,15 +346,17 @@ func gcCycles() uint64 {
 	return s[0].Value.Uint64()
 }
 
-// call runs f and measures it: the wall time, the CPU time (for the verdict and the
-// limits) and whether a collection ran meanwhile. With a limit, it gives up
+// call runs f and measures it: the child's CPU time, all threads (for the limits, which
+// compare it with the reference's in the same terms: a collection's workers count on
+// both sides), the CPU time of f's thread (for the verdict) and whether a collection
+// ran meanwhile. With a limit, it gives up
 // waiting once f has used that much CPU time, or the wall clock reaches the lab's cap,
 // and reports over; the run goes on, since an interpreted goroutine cannot be stopped —
 // the caller ends the child. The limit is on CPU time so that a loaded machine, which
 // delays f without making it use more, does not stop a correct candidate.
-func (m *perfRun) call(limit time.Duration, f func()) (wall, cpu time.Duration, gc bool, panicMsg string, over bool) {
+func (m *perfRun) call(limit time.Duration, f func()) (proc, cpu time.Duration, gc bool, panicMsg string, over bool) {
 	type outcome struct {
-		wall, cpu time.Duration
+		proc, cpu time.Duration
 		gc        bool
 		msg       string
 	}
@@ -374,27 +376,27 @@ func (m *perfRun) call(limit time.Duration, f func()) (wall, cpu time.Duration, 
 		// thread, with no collection meanwhile, the child's figure counts.
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		g0, p0, c0, t0 := gcCycles(), processCPU(), threadCPU(), time.Now()
+		g0, p0, c0 := gcCycles(), processCPU(), threadCPU()
 		f()
-		o.wall, o.cpu, o.gc = time.Since(t0), threadCPU()-c0, gcCycles() != g0
-		if p := processCPU() - p0; !o.gc && p > 2*o.cpu+time.Millisecond/2 {
-			o.cpu = p
+		o.proc, o.cpu, o.gc = processCPU()-p0, threadCPU()-c0, gcCycles() != g0
+		if !o.gc && o.proc > 2*o.cpu+time.Millisecond/2 {
+			o.cpu = o.proc
 		}
 	}()
 	if limit <= 0 {
 		o := <-done
-		return o.wall, o.cpu, o.gc, o.msg, false
+		return o.proc, o.cpu, o.gc, o.msg, false
 	}
 	t := time.NewTimer(limit)
 	defer t.Stop()
 	for {
 		select {
 		case o := <-done:
-			return o.wall, o.cpu, o.gc, o.msg, false
+			return o.proc, o.cpu, o.gc, o.msg, false
 		case <-t.C:
 			used, waited := processCPU()-c0, time.Since(t0)
 			if used >= limit || waited >= m.spec.Cap {
-				return waited, used, false, "", true
+				return used, used, false, "", true
 			}
 			t.Reset(min(limit-used, m.spec.Cap-waited))
 		}
