@@ -131,7 +131,8 @@ func cardRefs(l *labs.Lab) []labs.CardRef {
 func outcome(res *labs.Result) string {
 	s := string(res.Verdict)
 	if !res.Passed() && res.Message != "" {
-		s += ": " + res.Message
+		msg, _, _ := strings.Cut(res.Message, "\n") // the first line; lab test shows the rest
+		s += ": " + msg
 	}
 	return fmt.Sprintf("%s (%s)", s, res.Duration.Round(time.Millisecond))
 }
