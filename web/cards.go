@@ -122,7 +122,12 @@ func (s *Server) topic(c echo.Context) error {
 	}
 	f.Topic = t.ID
 	all := s.cards(filter{Topic: t.ID})
-	return s.ok(c, "topic", map[string]any{"Title": t.Title, "Topic": t, "Cards": s.cards(f), "All": len(all), "Facets": facets(all), "Filter": f})
+	own, related, err := s.topicLabs(c, t.ID)
+	if err != nil {
+		return err
+	}
+	return s.ok(c, "topic", map[string]any{"Title": t.Title, "Topic": t, "Cards": s.cards(f), "All": len(all), "Facets": facets(all), "Filter": f,
+		"Labs": own, "RelatedLabs": related})
 }
 
 func (s *Server) card(c echo.Context) error {

@@ -75,20 +75,6 @@ func (s *Server) lab(c echo.Context) (*labs.Lab, error) {
 	return s.labs.Lab(c.Param("slug"))
 }
 
-func (s *Server) labsPage(c echo.Context) error {
-	status, err := s.labStatus(c)
-	if err != nil {
-		return err
-	}
-	var views []labView
-	if s.labs != nil {
-		for _, l := range s.labs.All() {
-			views = append(views, s.labView(l, status))
-		}
-	}
-	return s.ok(c, "labs", map[string]any{"Title": "Labs", "Labs": views})
-}
-
 // labPage shows a lab: the statement, the editor with the user's draft (or the
 // starter), the public tests and past attempts.
 func (s *Server) labPage(c echo.Context) error {

@@ -8,38 +8,109 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"prep"
+	"prep/content"
 	"prep/labs"
 )
 
 // labUsage is the argument summary of "prep lab".
-const labUsage = "list | show SLUG | init SLUG [DIR] | test SLUG [FILES|DIR]"
+const labUsage = "list | show SLUG | init SLUG [DIR] | test SLUG [FILES|DIR] | new SLUG [DIR] | check FILE.txtar|DIR"
 
-var labCmd = &command{
-	name:    "lab",
-	usage:   labUsage,
-	summary: "list, start and grade the Go labs offline",
-	help: `"prep lab list" lists the labs; "prep lab show SLUG" prints one's statement.
+// labHelp is the paragraph of "prep help lab".
+const labHelp = `"prep lab list" lists the labs grouped by topic (a lab's topic is the topic of the first
+card in its cards: list); --json prints the catalogue as JSON. "prep lab show SLUG" prints
+one's statement.
 "prep lab init SLUG [DIR]" writes the statement (README.md), starter code, public tests
 and a go.mod to DIR (default ./SLUG), refusing to overwrite anything.
 "prep lab test SLUG [FILES|DIR]" grades your code — the non-test .go files in DIR
 (default .) or the FILES given — as a submission is graded: public and hidden tests, then
 the performance tests, in a sandboxed child process. --public-only runs the public tests
 only. It prints a report (or --json, or --format exercism for Exercism's results.json
-v3) and exits 0 only if everything passed. Flags may come anywhere after "lab".`,
+v3) and exits 0 only if everything passed.
+"prep lab new SLUG [DIR]" writes DIR/SLUG.txtar (default ./SLUG.txtar), the skeleton of a
+lab of your own with every file, to edit; "prep lab check FILE.txtar|DIR" validates a lab
+(or every DIR/*.txtar) and grades its reference (must pass), its starter (must fail) and
+each fixture (wrong-* must fail, ok-* must pass), reporting each and exiting 1 if any is
+wrong. Load your labs with prep serve --labs DIR.
+Flags may come anywhere after "lab"; a flag the subcommand does not use is an error.`
+
+// labFlags lists, per subcommand of "prep lab", the flags it uses; any other flag
+// given on the command line is an error rather than silently ignored.
+var labFlags = map[string][]string{
+	"list":  {"labs", "content", "json"},
+	"show":  {"labs"},
+	"init":  {"labs"},
+	"test":  {"labs", "public-only", "json", "format"},
+	"new":   {},
+	"check": {"content"},
+}
+
+// labFlagErrors collects what the flag package writes about a bad flag, so that "prep
+// lab" can report it in one line instead of the whole help.
+type labFlagErrors struct{ text strings.Builder }
+
+func (w *labFlagErrors) Write(p []byte) (int, error) { return w.text.Write(p) }
+
+var labCmd = &command{
+	name:    "lab",
+	usage:   labUsage,
+	summary: "list, start, grade, write and check Go labs offline",
+	help:    labHelp,
 	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
 		var cfg config
-		cfg.register(fs, env, "labs")
+		cfg.register(fs, env, "labs", "content")
 		publicOnly := fs.Bool("public-only", false, "lab test: run the public tests only (no hidden or performance tests)")
-		asJSON := fs.Bool("json", false, "lab test: print the result as JSON")
+		asJSON := fs.Bool("json", false, "lab test: print the result as JSON; lab list: print the catalogue as JSON")
 		format := fs.String("format", "", "lab test: output format: exercism (results.json version 3)")
+		flagErrs := &labFlagErrors{}
+		fs.SetOutput(flagErrs)
+		fs.Usage = func() {
+			msg := strings.TrimSpace(flagErrs.text.String())
+			if msg == "" { // -h: the whole help
+				printHelp(env.Stderr, &command{name: "lab", usage: labUsage, help: labHelp}, fs)
+				return
+			}
+			msg = strings.Replace(msg, "flag provided but not defined: ", "unknown flag ", 1)
+			fmt.Fprintf(env.Stderr, "prep lab: %s; see prep help lab\n", msg)
+		}
 		return func(ctx context.Context, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf(env, "usage: prep lab %s", labUsage)
+			}
+			sub, rest := args[0], args[1:]
+			allowed, known := labFlags[sub]
+			if !known {
+				return usageErrorf(env, "unknown lab command %q (list, show, init, test, new, check)", sub)
+			}
+			var stray []string
+			fs.Visit(func(f *flag.Flag) {
+				if !slices.Contains(allowed, f.Name) {
+					stray = append(stray, "-"+f.Name)
+				}
+			})
+			if len(stray) > 0 {
+				return usageErrorf(env, "lab %s: flag %s does not apply to lab %s; see prep help lab", sub, strings.Join(stray, ", "), sub)
+			}
+			switch sub {
+			case "new":
+				if len(rest) < 1 || len(rest) > 2 {
+					return usageErrorf(env, "usage: prep lab new SLUG [DIR]")
+				}
+				dir := "."
+				if len(rest) == 2 {
+					dir = rest[1]
+				}
+				return labNew(env, rest[0], dir)
+			case "check":
+				if len(rest) != 1 {
+					return usageErrorf(env, "usage: prep lab check FILE.txtar|DIR")
+				}
+				return labCheck(ctx, env, cfg.content, rest[0])
 			}
 			set, err := labs.Load(cfg.labs)
 			var ps prep.Problems
@@ -49,10 +120,16 @@ v3) and exits 0 only if everything passed. Flags may come anywhere after "lab".`
 			} else if err != nil {
 				return err
 			}
-			sub, rest := args[0], args[1:]
 			switch sub {
 			case "list":
-				return labList(env, set)
+				if len(rest) != 0 {
+					return usageErrorf(env, "usage: prep lab list [--json]")
+				}
+				lib, err := loadContent(cfg.content, set.Has)
+				if err != nil {
+					return err
+				}
+				return labList(env, lib, set, *asJSON)
 			case "show":
 				if len(rest) != 1 {
 					return usageErrorf(env, "usage: prep lab show SLUG")
@@ -67,7 +144,7 @@ v3) and exits 0 only if everything passed. Flags may come anywhere after "lab".`
 					dir = rest[1]
 				}
 				return labInit(env, set, rest[0], dir)
-			case "test":
+			default: // test
 				if len(rest) < 1 {
 					return usageErrorf(env, "usage: prep lab test SLUG [FILES|DIR]")
 				}
@@ -83,16 +160,65 @@ v3) and exits 0 only if everything passed. Flags may come anywhere after "lab".`
 				}
 				return labTest(ctx, env, set, rest[0], rest[1:], mode, *asJSON, *format)
 			}
-			return usageErrorf(env, "unknown lab command %q (list, show, init, test)", sub)
 		}
 	},
 }
 
-func labList(env *Env, set *labs.Set) error {
+// catalogueJSON is "prep lab list --json": the labs grouped by topic.
+type catalogueJSON struct {
+	Topics []catalogueTopicJSON `json:"topics"`
+}
+
+type catalogueTopicJSON struct {
+	ID    string             `json:"id"` // "" for labs of no known topic
+	Title string             `json:"title"`
+	Labs  []catalogueLabJSON `json:"labs"`
+}
+
+type catalogueLabJSON struct {
+	Slug    string   `json:"slug"`
+	Title   string   `json:"title"`
+	Level   string   `json:"level"`
+	Summary string   `json:"summary"`
+	Cards   []string `json:"cards"`
+}
+
+// labList prints the labs grouped by topic, as a table or as JSON.
+func labList(env *Env, lib *content.Library, set *labs.Set, asJSON bool) error {
+	cardTopic := func(id string) string {
+		if c := lib.Card(id); c != nil {
+			return c.Topic
+		}
+		return ""
+	}
+	var cat catalogueJSON
+	for _, g := range labs.ByTopic(set.All(), lib.TopicIDs(), cardTopic) {
+		t := catalogueTopicJSON{ID: g.Topic, Title: "Other labs", Labs: []catalogueLabJSON{}}
+		if topic, ok := lib.Topic(g.Topic); ok {
+			t.Title = topic.Title
+		}
+		for _, l := range g.Labs {
+			t.Labs = append(t.Labs, catalogueLabJSON{Slug: l.Slug, Title: l.Title, Level: l.Level, Summary: l.Summary, Cards: append([]string{}, l.Cards...)})
+		}
+		cat.Topics = append(cat.Topics, t)
+	}
+	if asJSON {
+		if cat.Topics == nil {
+			cat.Topics = []catalogueTopicJSON{}
+		}
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(cat)
+	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SLUG\tLEVEL\tTITLE\tSUMMARY")
-	for _, l := range set.All() {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Slug, l.Level, l.Title, l.Summary)
+	for i, t := range cat.Topics {
+		if i > 0 {
+			fmt.Fprintln(tw)
+		}
+		fmt.Fprintf(tw, "%s (%d)\n", t.Title, len(t.Labs))
+		for _, l := range t.Labs {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Slug, l.Level, l.Title, l.Summary)
+		}
 	}
 	return tw.Flush()
 }
