@@ -75,7 +75,9 @@ type Deps struct {
 	// GradingWorkers when 0), as the grader's own queue.
 	GradingQueue int
 	Logger       *slog.Logger
-	Now          func() time.Time // the clock; time.Now when nil (tests set it)
+	// RequestLog says which requests are logged (every one when zero).
+	RequestLog RequestLog
+	Now        func() time.Time // the clock; time.Now when nil (tests set it)
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed; none means clients connect directly.
 	TrustedProxies []netip.Prefix
@@ -93,6 +95,7 @@ type Server struct {
 	timeouts   timeouts
 	quota      *gradingQuota
 	log        *slog.Logger
+	requestLog RequestLog
 	now        func() time.Time
 	pages      *pages
 	assets     *assets
@@ -124,7 +127,7 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, statements: statements, grader: d.Grader, log: d.Logger, now: d.Now,
+	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, statements: statements, grader: d.Grader, log: d.Logger, requestLog: d.RequestLog, now: d.Now,
 		pages: pg, assets: as, timeouts: defaultTimeouts, csrfKey: newCSRFKey(),
 		signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait,
 		quota: newGradingQuota(d.GradingWorkers, d.GradingQueue)}
@@ -186,9 +189,9 @@ func (s *Server) middleware() {
 		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
 		LogError: true, HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			level := slog.LevelInfo
-			if v.Status >= 500 {
-				level = slog.LevelError
+			level, ok := s.requestLog.level(v.Status, v.Latency)
+			if !ok || !s.log.Enabled(c.Request().Context(), level) {
+				return nil
 			}
 			s.log.LogAttrs(c.Request().Context(), level, "request",
 				slog.String("id", v.RequestID), slog.String("method", v.Method), slog.String("uri", v.URI),
@@ -208,6 +211,7 @@ func (s *Server) middleware() {
 	s.e.Use(s.bodyLimit()) // 1 MB; POST /import up to 32 MiB
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: s.timeouts.request,
 		Skipper: func(c echo.Context) bool { return isGrading(c) }})) // grade sets its own
+	s.e.Use(noticeClientClosed)
 	s.e.Use(s.csrf)
 	s.e.Use(s.identify)
 }

@@ -22,6 +22,7 @@ type config struct {
 	content   string
 	labs      string
 	logFormat string
+	logReqs   string // --log-requests, parsed by web.ParseRequestLog
 	proxies   string // --trusted-proxy, parsed by trustedProxies
 }
 
@@ -49,6 +50,7 @@ func (c *config) register(fs *flag.FlagSet, env *Env, which ...string) {
 			fs.StringVar(&c.proxies, "trusted-proxy", def("PREP_TRUSTED_PROXY", ""), "comma-separated CIDRs or addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto prep believes, e.g. 127.0.0.1/32 (env PREP_TRUSTED_PROXY)")
 		case "log":
 			fs.StringVar(&c.logFormat, "log-format", def("PREP_LOG_FORMAT", "text"), "request log format: text or json (env PREP_LOG_FORMAT)")
+			fs.StringVar(&c.logReqs, "log-requests", def("PREP_LOG_REQUESTS", "all"), "which requests the request log records: all, debug (at DEBUG), errors, off, or sample=0.01 (a fraction); add ,slow=500ms to set what is slow (1s by default). Failed and slow requests are always recorded, except with off (env PREP_LOG_REQUESTS)")
 		}
 	}
 }

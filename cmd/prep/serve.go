@@ -39,6 +39,10 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 	default:
 		return usageErrorf(env, "--log-format must be text or json, not %q", cfg.logFormat)
 	}
+	reqLog, err := web.ParseRequestLog(cfg.logReqs)
+	if err != nil {
+		return usageErrorf(env, "%v", err)
+	}
 	proxies, err := trustedProxies(cfg.proxies)
 	if err != nil {
 		return usageErrorf(env, "%v", err)
@@ -66,7 +70,7 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 		return err
 	}
 	defer g.Close()
-	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, GradingWorkers: workers, Logger: logger, TrustedProxies: proxies})
+	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, GradingWorkers: workers, Logger: logger, RequestLog: reqLog, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
