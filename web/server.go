@@ -105,6 +105,7 @@ type Server struct {
 	hashes       chan struct{} // a slot per password hash allowed to run
 	hashWait     time.Duration // how long a sign-in waits for a slot
 	csrfKey      []byte        // signs the CSRF tokens of forms (csrf.go)
+	cache        *userCache    // sessions and user data, for a few seconds (usercache.go)
 }
 
 // New builds the server, parsing every template and hashing every asset.
@@ -128,7 +129,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, statements: statements, grader: d.Grader, log: d.Logger, requestLog: d.RequestLog, now: d.Now,
-		pages: pg, assets: as, timeouts: defaultTimeouts, csrfKey: newCSRFKey(),
+		pages: pg, assets: as, timeouts: defaultTimeouts, csrfKey: newCSRFKey(), cache: newUserCache(),
 		signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait,
 		quota: newGradingQuota(d.GradingWorkers, d.GradingQueue)}
 	if d.Store != nil {
@@ -214,6 +215,7 @@ func (s *Server) middleware() {
 	s.e.Use(noticeClientClosed)
 	s.e.Use(s.csrf)
 	s.e.Use(s.identify)
+	s.e.Use(s.dropChanged)
 }
 
 func (s *Server) routes() {
