@@ -103,11 +103,17 @@ func defaultDataDir(env *Env) string {
 // with contentDir's laid over them) and checks them against each other: the cards' lab
 // links and the labs' card references. Problems come back as one error, a line each.
 func loadKnowledge(contentDir, labsDir string) (*content.Library, *labs.Set, error) {
+	return loadKnowledgeCached(contentDir, labsDir, content.Options{})
+}
+
+// loadKnowledgeCached is loadKnowledge with the render cache of cache (its RenderCache
+// and CacheError; see content.Options).
+func loadKnowledgeCached(contentDir, labsDir string, cache content.Options) (*content.Library, *labs.Set, error) {
 	set, err := labs.Load(labsDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	lib, err := loadContent(contentDir, set.Has)
+	lib, err := loadContentCached(contentDir, set.Has, cache)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -129,7 +135,12 @@ func loadKnowledge(contentDir, labsDir string) (*content.Library, *labs.Set, err
 // loadContent loads the embedded knowledge base with dir (if any) laid over it, checking
 // lab links with labExists.
 func loadContent(dir string, labExists func(string) bool) (*content.Library, error) {
-	opts := content.Options{LabExists: labExists}
+	return loadContentCached(dir, labExists, content.Options{})
+}
+
+// loadContentCached is loadContent with the render cache of cache.
+func loadContentCached(dir string, labExists func(string) bool, cache content.Options) (*content.Library, error) {
+	opts := content.Options{LabExists: labExists, RenderCache: cache.RenderCache, CacheError: cache.CacheError}
 	if dir != "" {
 		st, err := os.Stat(dir)
 		if err != nil {

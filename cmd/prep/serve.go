@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 
+	"prep/content"
 	"prep/content/search"
 	"prep/web"
 )
@@ -47,7 +48,10 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 	if err != nil {
 		return usageErrorf(env, "%v", err)
 	}
-	lib, set, err := loadKnowledge(cfg.content, cfg.labs)
+	// Rendered cards are kept in the data directory, beside the search index, so a
+	// restart with the same content does not render them again.
+	lib, set, err := loadKnowledgeCached(cfg.content, cfg.labs, content.Options{RenderCache: cfg.data,
+		CacheError: func(err error) { logger.Warn("cannot keep the rendered cards for the next start", "err", err) }})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return fmt.Errorf("the cards or labs have problems (listed above); fix them, then check with prep content check")
