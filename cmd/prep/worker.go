@@ -22,8 +22,8 @@ func runWorker(ctx context.Context, env *Env) int {
 }
 
 // maxWaitingWorkers bounds the workers started ahead of their job (each is a process of
-// this binary, some megabytes of memory, waiting on its stdin).
-const maxWaitingWorkers = 4
+// this binary, about 35 MB resident after its package inits, waiting on its stdin).
+const maxWaitingWorkers = 2
 
 // newGrader returns a grader whose workers are this binary in worker mode; workers <= 0
 // means one per CPU. As many workers as run at once (up to maxWaitingWorkers) are
