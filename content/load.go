@@ -29,6 +29,11 @@ type Options struct {
 	OverlayPath string
 	// LabExists reports whether a lab slug exists. When nil, lab links are not checked.
 	LabExists func(slug string) bool
+	// RenderCache, when not "", is a directory where rendered cards are kept between
+	// starts (see rendercache.go); it is made if missing.
+	RenderCache string
+	// CacheError, when not nil, is told why the render cache could not be written.
+	CacheError func(error)
 }
 
 // source is one file tree being loaded and the prefix its paths get in messages.
@@ -54,6 +59,7 @@ func Load(base fs.FS, opts Options) (*Library, error) {
 		sources = append(sources, source{opts.Overlay, opts.OverlayPath})
 	}
 	h := sha256.New()
+	rc := openRenderCache(opts.RenderCache)
 	l := &Library{byID: map[string]*Card{}}
 	l.topics = loadTopics(sources, ps, h)
 	l.cases = loadCases(sources, ps, h)
@@ -81,7 +87,7 @@ func Load(base fs.FS, opts Options) (*Library, error) {
 			}
 			h.Write([]byte(src.name(f) + "\x00"))
 			h.Write(data)
-			p := parseCard(src.name(f), data, ps)
+			p := rc.parse(src.name(f), data, ps)
 			if p == nil || p.card.ID == "" {
 				continue
 			}
@@ -109,6 +115,9 @@ func Load(base fs.FS, opts Options) (*Library, error) {
 	}
 	l.index()
 	l.hash = hex.EncodeToString(h.Sum(nil))
+	if err := rc.save(); err != nil && opts.CacheError != nil {
+		opts.CacheError(err)
+	}
 	return l, nil
 }
 

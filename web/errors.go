@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -52,6 +53,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if clientClosed(err) {
+		// Not a failure of the server: the client went away (closed the tab, lost the
+		// network) and no one is left to read an answer. The request log records it
+		// with StatusClientClosed.
+		c.Response().Status = StatusClientClosed
+		return
+	}
 	kind, msg := prep.KindOf(err), prep.Message(err)
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
@@ -84,6 +92,33 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if err != nil {
 		s.log.Error("writing error response", slog.Any("err", err))
 	}
+}
+
+// clientClosedError is an error a handler returned because its client went away.
+type clientClosedError struct{ err error }
+
+func (e clientClosedError) Error() string { return "client closed the request: " + e.err.Error() }
+func (e clientClosedError) Unwrap() error { return e.err }
+
+// noticeClientClosed marks the errors of handlers whose client closed its connection
+// while they ran: the request's context is cancelled (net/http does that when the
+// connection goes) and the error says so. It must run inside the request timeout, whose
+// context is cancelled once the handler returns; a deadline that passed is the
+// server's doing and stays an error.
+func noticeClientClosed(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if err != nil && errors.Is(err, context.Canceled) && errors.Is(c.Request().Context().Err(), context.Canceled) {
+			return clientClosedError{err}
+		}
+		return err
+	}
+}
+
+// clientClosed reports whether err is one noticeClientClosed marked.
+func clientClosed(err error) bool {
+	var cc clientClosedError
+	return errors.As(err, &cc)
 }
 
 // wantsJSON reports whether the client is the API, sent JSON, or asked for JSON.

@@ -38,14 +38,11 @@ func (s *Server) cardStudy(c echo.Context, card *content.Card) (*cardStudy, erro
 		return nil, nil
 	}
 	ctx := c.Request().Context()
-	st, err := s.store.Settings(ctx, u.ID)
+	d, err := s.userData(c, u)
 	if err != nil {
 		return nil, err
 	}
-	flags, err := s.store.Flags(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
+	st, flags := d.settings, d.flags
 	reviews, err := s.store.CardReviews(ctx, u.ID, card.ID)
 	if err != nil {
 		return nil, err

@@ -65,7 +65,11 @@ func (s *Server) labStatus(c echo.Context) (map[string]string, error) {
 	if !ok || s.store == nil {
 		return nil, nil
 	}
-	return s.store.LabStatus(c.Request().Context(), u.ID)
+	d, err := s.userData(c, u)
+	if err != nil {
+		return nil, err
+	}
+	return d.labStatus, nil
 }
 
 func (s *Server) lab(c echo.Context) (*labs.Lab, error) {

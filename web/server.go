@@ -75,7 +75,9 @@ type Deps struct {
 	// GradingWorkers when 0), as the grader's own queue.
 	GradingQueue int
 	Logger       *slog.Logger
-	Now          func() time.Time // the clock; time.Now when nil (tests set it)
+	// RequestLog says which requests are logged (every one when zero).
+	RequestLog RequestLog
+	Now        func() time.Time // the clock; time.Now when nil (tests set it)
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed; none means clients connect directly.
 	TrustedProxies []netip.Prefix
@@ -93,6 +95,7 @@ type Server struct {
 	timeouts   timeouts
 	quota      *gradingQuota
 	log        *slog.Logger
+	requestLog RequestLog
 	now        func() time.Time
 	pages      *pages
 	assets     *assets
@@ -103,6 +106,7 @@ type Server struct {
 	hashes       chan struct{} // a slot per password hash allowed to run
 	hashWait     time.Duration // how long a sign-in waits for a slot
 	csrfKey      []byte        // signs the CSRF tokens of forms (csrf.go)
+	cache        *userCache    // sessions and user data, for a few seconds (usercache.go)
 }
 
 // New builds the server, parsing every template and hashing every asset.
@@ -125,8 +129,8 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, statements: statements, grader: d.Grader, log: d.Logger, now: d.Now,
-		pages: pg, assets: as, timeouts: defaultTimeouts, csrfKey: newCSRFKey(),
+	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, statements: statements, grader: d.Grader, log: d.Logger, requestLog: d.RequestLog, now: d.Now,
+		pages: pg, assets: as, timeouts: defaultTimeouts, csrfKey: newCSRFKey(), cache: newUserCache(),
 		signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait,
 		quota: newGradingQuota(d.GradingWorkers, d.GradingQueue)}
 	if d.Store != nil {
@@ -187,9 +191,9 @@ func (s *Server) middleware() {
 		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
 		LogError: true, HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			level := slog.LevelInfo
-			if v.Status >= 500 {
-				level = slog.LevelError
+			level, ok := s.requestLog.level(v.Status, v.Latency)
+			if !ok || !s.log.Enabled(c.Request().Context(), level) {
+				return nil
 			}
 			s.log.LogAttrs(c.Request().Context(), level, "request",
 				slog.String("id", v.RequestID), slog.String("method", v.Method), slog.String("uri", v.URI),
@@ -209,8 +213,10 @@ func (s *Server) middleware() {
 	s.e.Use(s.bodyLimit()) // 1 MB; POST /import up to 32 MiB
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: s.timeouts.request,
 		Skipper: func(c echo.Context) bool { return isGrading(c) }})) // grade sets its own
+	s.e.Use(noticeClientClosed)
 	s.e.Use(s.csrf)
 	s.e.Use(s.identify)
+	s.e.Use(s.dropChanged)
 }
 
 func (s *Server) routes() {

@@ -27,7 +27,7 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx := c.Request().Context()
 		// A valid session exists only where accounts do: it answers both questions.
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-			u, err := s.store.SessionUser(ctx, ck.Value)
+			u, err := s.sessionUser(c, ck.Value)
 			if err == nil {
 				c.Set("signInMode", true)
 				c.Set(userKey, u)
@@ -51,6 +51,23 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// sessionUser returns the user of the session token: from the cache when the request
+// only reads, from the store otherwise (a change is checked against the session itself).
+func (s *Server) sessionUser(c echo.Context, token string) (store.User, error) {
+	if !readsOnly(c) {
+		return s.store.SessionUser(c.Request().Context(), token)
+	}
+	u, ok, gen := s.cache.session(token)
+	if ok {
+		return u, nil
+	}
+	u, err := s.store.SessionUser(c.Request().Context(), token)
+	if err == nil {
+		s.cache.putSession(token, u, gen)
+	}
+	return u, err
 }
 
 // currentUser returns the user making the request, if any.
@@ -128,6 +145,7 @@ func (s *Server) logout(c echo.Context) error {
 		if err := s.store.DeleteSession(c.Request().Context(), ck.Value); err != nil {
 			return err
 		}
+		s.cache.dropSession(ck.Value)
 	}
 	s.clearSession(c)
 	return c.Redirect(http.StatusSeeOther, "/")
@@ -141,6 +159,7 @@ func (s *Server) logoutEverywhere(c echo.Context) error {
 	if err := s.store.DeleteUserSessions(c.Request().Context(), u.ID); err != nil {
 		return err
 	}
+	s.cache.dropUserSessions(u.ID)
 	s.clearSession(c)
 	return c.Redirect(http.StatusSeeOther, "/login")
 }

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -53,12 +55,28 @@ func BenchmarkColdStart(b *testing.B) {
 			firstOK(b)
 		}
 	})
-	// The same data directory: the index kept there is reopened.
+	// The same data directory: the index kept there is reopened, and the rendered
+	// cards kept there are decoded.
 	b.Run("restart-first-200", func(b *testing.B) {
 		data := b.TempDir()
 		firstOK(b, "--data", data)
 		b.ResetTimer()
 		for b.Loop() {
+			firstOK(b, "--data", data)
+		}
+	})
+	// The same, with the rendered cards removed before each start: every card is
+	// rendered again, as every restart did before the render cache.
+	b.Run("restart-first-200-render", func(b *testing.B) {
+		data := b.TempDir()
+		firstOK(b, "--data", data)
+		b.ResetTimer()
+		for b.Loop() {
+			b.StopTimer()
+			if err := os.Remove(filepath.Join(data, "render-cache.gob")); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
 			firstOK(b, "--data", data)
 		}
 	})

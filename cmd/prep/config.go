@@ -22,6 +22,7 @@ type config struct {
 	content   string
 	labs      string
 	logFormat string
+	logReqs   string // --log-requests, parsed by web.ParseRequestLog
 	proxies   string // --trusted-proxy, parsed by trustedProxies
 }
 
@@ -49,6 +50,7 @@ func (c *config) register(fs *flag.FlagSet, env *Env, which ...string) {
 			fs.StringVar(&c.proxies, "trusted-proxy", def("PREP_TRUSTED_PROXY", ""), "comma-separated CIDRs or addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto prep believes, e.g. 127.0.0.1/32 (env PREP_TRUSTED_PROXY)")
 		case "log":
 			fs.StringVar(&c.logFormat, "log-format", def("PREP_LOG_FORMAT", "text"), "request log format: text or json (env PREP_LOG_FORMAT)")
+			fs.StringVar(&c.logReqs, "log-requests", def("PREP_LOG_REQUESTS", "all"), "which requests the request log records: all, debug (at DEBUG), errors, off, or sample=0.01 (a fraction); add ,slow=500ms to set what is slow (1s by default). Failed and slow requests are always recorded, except with off (env PREP_LOG_REQUESTS)")
 		}
 	}
 }
@@ -101,11 +103,17 @@ func defaultDataDir(env *Env) string {
 // with contentDir's laid over them) and checks them against each other: the cards' lab
 // links and the labs' card references. Problems come back as one error, a line each.
 func loadKnowledge(contentDir, labsDir string) (*content.Library, *labs.Set, error) {
+	return loadKnowledgeCached(contentDir, labsDir, content.Options{})
+}
+
+// loadKnowledgeCached is loadKnowledge with the render cache of cache (its RenderCache
+// and CacheError; see content.Options).
+func loadKnowledgeCached(contentDir, labsDir string, cache content.Options) (*content.Library, *labs.Set, error) {
 	set, err := labs.Load(labsDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	lib, err := loadContent(contentDir, set.Has)
+	lib, err := loadContentCached(contentDir, set.Has, cache)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -127,7 +135,12 @@ func loadKnowledge(contentDir, labsDir string) (*content.Library, *labs.Set, err
 // loadContent loads the embedded knowledge base with dir (if any) laid over it, checking
 // lab links with labExists.
 func loadContent(dir string, labExists func(string) bool) (*content.Library, error) {
-	opts := content.Options{LabExists: labExists}
+	return loadContentCached(dir, labExists, content.Options{})
+}
+
+// loadContentCached is loadContent with the render cache of cache.
+func loadContentCached(dir string, labExists func(string) bool, cache content.Options) (*content.Library, error) {
+	opts := content.Options{LabExists: labExists, RenderCache: cache.RenderCache, CacheError: cache.CacheError}
 	if dir != "" {
 		st, err := os.Stat(dir)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 
+	"prep/content"
 	"prep/content/search"
 	"prep/web"
 )
@@ -39,11 +40,18 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 	default:
 		return usageErrorf(env, "--log-format must be text or json, not %q", cfg.logFormat)
 	}
+	reqLog, err := web.ParseRequestLog(cfg.logReqs)
+	if err != nil {
+		return usageErrorf(env, "%v", err)
+	}
 	proxies, err := trustedProxies(cfg.proxies)
 	if err != nil {
 		return usageErrorf(env, "%v", err)
 	}
-	lib, set, err := loadKnowledge(cfg.content, cfg.labs)
+	// Rendered cards are kept in the data directory, beside the search index, so a
+	// restart with the same content does not render them again.
+	lib, set, err := loadKnowledgeCached(cfg.content, cfg.labs, content.Options{RenderCache: cfg.data,
+		CacheError: func(err error) { logger.Warn("cannot keep the rendered cards for the next start", "err", err) }})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return fmt.Errorf("the cards or labs have problems (listed above); fix them, then check with prep content check")
@@ -66,7 +74,7 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 		return err
 	}
 	defer g.Close()
-	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, GradingWorkers: workers, Logger: logger, TrustedProxies: proxies})
+	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, GradingWorkers: workers, Logger: logger, RequestLog: reqLog, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}

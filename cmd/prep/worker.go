@@ -21,12 +21,18 @@ func runWorker(ctx context.Context, env *Env) int {
 	return 2 // not reached
 }
 
+// maxWaitingWorkers bounds the workers started ahead of their job (each is a process of
+// this binary, about 35 MB resident after its package inits, waiting on its stdin).
+const maxWaitingWorkers = 2
+
 // newGrader returns a grader whose workers are this binary in worker mode; workers <= 0
-// means one per CPU.
+// means one per CPU. As many workers as run at once (up to maxWaitingWorkers) are
+// started ahead and wait for their job, so a grading does not wait for a process to
+// start.
 func newGrader(workers int, logger *slog.Logger) (*grader.Grader, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	return grader.New(grader.Config{Command: []string{exe, workerArg}, Workers: workers, Logger: logger})
+	return grader.New(grader.Config{Command: []string{exe, workerArg}, Workers: workers, Pool: min(max(workers, 1), maxWaitingWorkers), Logger: logger})
 }

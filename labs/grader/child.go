@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"os"
 	"os/exec"
 	"sync"
 	"time"
@@ -80,40 +79,21 @@ func (g *Grader) run(ctx context.Context, job *labs.Job) (*labs.Result, error) {
 	return res, nil
 }
 
-// spawn runs one child to its end and collects what it left.
+// spawn runs job in a child (one waiting in the pool, or a fresh one) to its end and
+// collects what it left. The wall limit and the duration count from the moment the
+// child is given its job.
 func (g *Grader) spawn(ctx context.Context, job *labs.Job) (*outcome, error) {
 	in, err := json.Marshal(job)
 	if err != nil {
 		return nil, err
 	}
-	dir, release, err := makeWorkDir(g.cfg.TempDir)
+	defer g.pool.fill()
+	s, err := g.pool.take()
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	evR, evW, err := os.Pipe()
-	if err != nil {
-		return nil, err
-	}
-	defer evR.Close()
-
-	cmd := exec.Command(g.cfg.Command[0], g.cfg.Command[1:]...)
-	cmd.Dir = dir
-	cmd.Env = g.cfg.Env
-	cmd.Stdin = bytes.NewReader(in)
-	stderr := &capWriter{max: maxStderrBytes}
-	cmd.Stderr = stderr
-	cmd.ExtraFiles = []*os.File{evW} // fd 3 in the child
-	cmd.WaitDelay = waitDelay
-	setGroup(cmd)
-	c := &child{cmd: cmd}
-
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		evW.Close()
-		return nil, err
-	}
-	evW.Close() // the child holds the only write end now: EOF comes when it is gone
+	defer s.discard()
+	c := s.child
 	g.mu.Lock()
 	g.running[c] = true
 	g.mu.Unlock()
@@ -123,6 +103,7 @@ func (g *Grader) spawn(ctx context.Context, job *labs.Job) (*outcome, error) {
 		g.mu.Unlock()
 	}()
 
+	start := time.Now()
 	wall := job.Limits.Clamp().Wall
 	timer := time.AfterFunc(wall+startGrace, c.kill)
 	defer timer.Stop()
@@ -133,27 +114,29 @@ func (g *Grader) spawn(ctx context.Context, job *labs.Job) (*outcome, error) {
 	readDone := make(chan struct{})
 	go func() {
 		defer close(readDone)
-		out.events, out.dropped = readEvents(evR)
+		out.events, out.dropped = readEvents(s.events)
 	}()
-	werr := cmd.Wait()
-	c.mu.Lock()
-	c.exited = true
-	c.mu.Unlock()
+	// The child reads the whole job before anything else; one that stops reading is
+	// killed by the timer above, which ends the write. A write that fails because the
+	// child is gone is ignored, as exec does: its exit and stderr say what happened.
+	_, _ = s.stdin.Write(in)
+	s.stdin.Close()
+	<-s.waited
 	select {
 	case <-readDone:
 	case <-time.After(waitDelay):
-		evR.Close() // a descendant holding the pipe open cannot keep us here
+		s.events.Close() // a descendant holding the pipe open cannot keep us here
 		<-readDone
 	}
 	out.elapsed = time.Since(start)
-	out.stderr = stderr.String()
+	out.stderr = s.stderr.String()
 	out.killed = c.wasKilled()
-	out.exitCode = cmd.ProcessState.ExitCode()
+	out.exitCode = c.cmd.ProcessState.ExitCode()
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 	var exitErr *exec.ExitError
-	if werr != nil && !errors.As(werr, &exitErr) && !errors.Is(werr, exec.ErrWaitDelay) {
+	if werr := s.werr; werr != nil && !errors.As(werr, &exitErr) && !errors.Is(werr, exec.ErrWaitDelay) {
 		return nil, werr
 	}
 	return out, nil

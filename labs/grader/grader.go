@@ -38,6 +38,10 @@ type Config struct {
 	QueueSize int
 	// TempDir is where each child's fresh working directory is made (default os.TempDir()).
 	TempDir string
+	// Pool is how many started children wait for their job, so a grading does not
+	// wait for one to start (0: none, each grading starts its own). Each takes one job
+	// and exits, like any other.
+	Pool int
 	// Logger receives internal failures (a worker that could not start, a stream the
 	// parent could not read); nil discards them.
 	Logger *slog.Logger
@@ -55,6 +59,7 @@ type Grader struct {
 	closed  bool
 	avg     time.Duration // moving average of a grading's duration, for retry-after
 	running map[*child]bool
+	pool    *pool
 }
 
 // BusyError is the cause of the TooMany error Grade returns when the queue is full.
@@ -99,8 +104,10 @@ func New(cfg Config) (*Grader, error) {
 	if n := removeStaleWorkDirs(cfg.TempDir); n > 0 {
 		cfg.Logger.Info("removed working directories a killed grader left behind", "dir", cfg.TempDir, "count", n)
 	}
-	return &Grader{cfg: cfg, sem: make(chan struct{}, cfg.Workers), stop: make(chan struct{}),
-		avg: time.Second, running: map[*child]bool{}}, nil
+	g := &Grader{cfg: cfg, sem: make(chan struct{}, cfg.Workers), stop: make(chan struct{}),
+		avg: time.Second, running: map[*child]bool{}}
+	g.pool = newPool(g, cfg.Pool)
+	return g, nil
 }
 
 // Grade grades files (the candidate's files by name) against lab in mode. A result is
@@ -211,6 +218,7 @@ func (g *Grader) Shutdown(ctx context.Context) error {
 		close(g.stop)
 	}
 	g.mu.Unlock()
+	g.pool.close()
 	done := make(chan struct{})
 	go func() {
 		g.wg.Wait()
