@@ -111,7 +111,6 @@ func (e *assessEnv) setup(t *testing.T) (int64, [2]int64, [2]string) {
 	return a.ID, ids, tokens
 }
 
-
 // draftFiles returns the starter of a lab as the candidate sees it, with marker added
 // to its first file.
 func (e *assessEnv) draftFiles(t *testing.T, token, slug, marker string) string {

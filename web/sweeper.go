@@ -146,4 +146,3 @@ func autoAttempts(log []store.AuditEvent) map[int64]bool {
 	}
 	return out
 }
-
