@@ -356,3 +356,88 @@ func TestAssessmentDeadlineAndSweep(t *testing.T) {
 		}
 	}
 }
+
+// TestAssessmentBearerAndCookies: a bearer request needs no CSRF proof even when it
+// looks cross-site, a bad token is refused rather than falling back to the cookies,
+// and the cookie path keeps its CSRF check: an interviewer signed in with a form
+// creates an assessment only from a page of this origin.
+func TestAssessmentBearerAndCookies(t *testing.T) {
+	e := newAssessEnv(t)
+	body := `{"title":"Bearer","labs":["shortener"],"time_limit_minutes":30,"expires_at":"2026-11-30T00:00:00Z"}`
+	send := func(headers map[string]string, cookie string) (int, string) {
+		req, _ := http.NewRequest("POST", e.ts.URL+"/api/assessments", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	c := browserClient(t)
+	_, _, pre := page(t, c, e.ts.URL+"/login")
+	if code, _, b := postForm(t, c, e.ts.URL+"/login", map[string][]string{"_csrf": {pre}, "name": {"bo"}, "password": {"a long enough password"}}); code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d %s", code, b)
+	}
+	u, _ := http.NewRequest("GET", e.ts.URL, nil)
+	session := ""
+	for _, ck := range c.Jar.Cookies(u.URL) {
+		if ck.Name == sessionCookie {
+			session = ck.Name + "=" + ck.Value
+		}
+	}
+	crossSite := map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+	for _, tc := range []struct {
+		name    string
+		headers map[string]string
+		cookie  string
+		status  int
+	}{
+		{"bearer, cross-site headers", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example", "Authorization": "Bearer " + e.tokens["bo"]}, "", 201},
+		{"bad bearer with a valid session", map[string]string{"Authorization": "Bearer prep_forged", "Sec-Fetch-Site": "same-origin"}, session, 401},
+		{"revoked-style bearer", map[string]string{"Authorization": "Bearer nothing"}, "", 401},
+		{"session, cross-site", crossSite, session, 403},
+		{"session, same-origin", map[string]string{"Sec-Fetch-Site": "same-origin"}, session, 201},
+		{"member's bearer", map[string]string{"Authorization": "Bearer " + e.tokens["dee"]}, "", 403},
+	} {
+		if code, b := send(tc.headers, tc.cookie); code != tc.status {
+			t.Errorf("%s: %d, want %d: %.300s", tc.name, code, tc.status, b)
+		}
+	}
+	// The form path, as a browser without JavaScript uses it.
+	_, pageBody, token := page(t, c, e.ts.URL+"/assessments")
+	if !strings.Contains(pageBody, "New assessment") {
+		t.Fatalf("assessments page: %.500s", pageBody)
+	}
+	code, loc, b := postForm(t, c, e.ts.URL+"/assessments", map[string][]string{"_csrf": {token}, "title": {"Form"}, "labs": {"shortener", "vector-clock"},
+		"time_limit_minutes": {"45"}, "expires_at": {"2026-11-20"}, "note": {"hello"}})
+	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/assessments/") {
+		t.Fatalf("form create: %d %s %.300s", code, loc, b)
+	}
+	_, pageBody, token = page(t, c, e.ts.URL+loc)
+	code, _, b = postForm(t, c, e.ts.URL+loc+"/invites", map[string][]string{"_csrf": {token}, "label": {"zoe"}})
+	if code != http.StatusCreated || !tokenInPage.MatchString(b) {
+		t.Fatalf("form invite: %d %.500s", code, b)
+	}
+	// Offline mode has no interviewer pages: a fresh server without accounts.
+	off := newTestEnv(t)
+	for _, p := range []string{"/assessments", "/api/assessments", "/admin/users"} {
+		resp, err := http.Get(off.ts.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 404 {
+			t.Errorf("offline %s: %d, want 404", p, resp.StatusCode)
+		}
+	}
+}
+
+var tokenInPage = regexp.MustCompile(`value="http://[^"]+/a/[A-Za-z0-9_-]{43}"`)
