@@ -32,6 +32,11 @@ func TestUserRoles(t *testing.T) {
 		{"", []string{"user", "role", "ana", "member"}, 1, "last admin"},
 		{"", []string{"user", "role", "zed", "member"}, 1, `no account "zed"`},
 		{"", []string{"user", "list"}, 0, "cy\tinterviewer"},
+		{"", []string{"token", "create", "ats", "--user", "bo"}, 0, "prep_"},
+		{"", []string{"token", "list", "--user", "bo"}, 0, "1\tats"},
+		{"", []string{"token", "revoke", "1", "--user", "cy"}, 1, "no API token 1"},
+		{"", []string{"token", "revoke", "1", "--user", "bo"}, 0, "revoked token 1"},
+		{"", []string{"token", "create", "x"}, 2, "usage"},
 	} {
 		code, out := run(tc.stdin, tc.args...)
 		if code != tc.code || !strings.Contains(out, tc.want) {
