@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -287,6 +288,9 @@ func (s *Server) routes() {
 	s.e.POST("/assessments", s.createAssessmentForm, staff)
 	s.e.GET("/assessments/:id", s.assessmentPage, staff)
 	s.e.POST("/assessments/:id/invites", s.createInviteForm, staff)
+	s.e.GET("/assessments/:id/invites", func(c echo.Context) error { // the form's action, reloaded
+		return c.Redirect(http.StatusSeeOther, "/assessments/"+url.PathEscape(c.Param("id")))
+	}, staff)
 	s.e.GET("/assessments/:id/report.csv", s.reportCSV, staff)
 	s.e.GET("/invites/:id", s.invitePage, staff)
 	s.e.POST("/invites/:id/revoke", s.inviteAction(s.revokeInvite), staff)
