@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -441,3 +442,92 @@ func TestAssessmentBearerAndCookies(t *testing.T) {
 }
 
 var tokenInPage = regexp.MustCompile(`value="http://[^"]+/a/[A-Za-z0-9_-]{43}"`)
+
+// form posts a form as who (bearer requests need no CSRF token).
+func (e *assessEnv) form(t *testing.T, who, path string, v url.Values) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", e.ts.URL+path, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Bearer "+e.tokens[who])
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestAdminAccountsTokensAndReissue(t *testing.T) {
+	e := newAssessEnv(t)
+	dee, err := e.store.UserByName(context.Background(), "dee")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := `{"title":"x","labs":["shortener"],"time_limit_minutes":5,"expires_at":"2026-11-30T00:00:00Z"}`
+	ana, _ := e.store.UserByName(context.Background(), "ana")
+	for _, tc := range []struct {
+		name, who, path string
+		form            url.Values
+		status          int
+	}{
+		{"an interviewer cannot change roles", "bo", "/admin/users/" + itoa(dee.ID) + "/role", url.Values{"role": {"admin"}}, 403},
+		{"bad role", "ana", "/admin/users/" + itoa(dee.ID) + "/role", url.Values{"role": {"root"}}, 400},
+		{"promote dee", "ana", "/admin/users/" + itoa(dee.ID) + "/role", url.Values{"role": {"interviewer"}}, 303},
+		{"not oneself", "ana", "/admin/users/" + itoa(ana.ID) + "/disable", url.Values{"disabled": {"1"}}, 409},
+	} {
+		if code, body := e.form(t, tc.who, tc.path, tc.form); code != tc.status {
+			t.Errorf("%s: %d, want %d: %.300s", tc.name, code, tc.status, body)
+		}
+	}
+	if code, body := e.call(t, "dee", "POST", "/api/assessments", spec); code != 201 {
+		t.Errorf("dee promoted cannot create: %d %s", code, body)
+	}
+	if code, _ := e.form(t, "ana", "/admin/users/"+itoa(dee.ID)+"/disable", url.Values{"disabled": {"1"}}); code != 303 {
+		t.Errorf("disable: %d", code)
+	}
+	if code, _ := e.call(t, "dee", "GET", "/api/assessments", ""); code != 401 {
+		t.Errorf("a disabled account's token: %d, want 401", code)
+	}
+
+	// Tokens from the settings page and the API; revoked ones stop working.
+	code, body := e.form(t, "bo", "/settings/tokens", url.Values{"name": {"ats"}})
+	m := regexp.MustCompile(`value="(prep_[A-Za-z0-9_-]+)"`).FindStringSubmatch(body)
+	if code != 201 || m == nil {
+		t.Fatalf("token form: %d %.400s", code, body)
+	}
+	e.tokens["bo2"] = m[1]
+	if code, _ := e.call(t, "bo2", "GET", "/api/assessments", ""); code != 200 {
+		t.Errorf("the new token: %d", code)
+	}
+	_, body = e.call(t, "bo", "GET", "/api/tokens", "")
+	var list struct{ Tokens []struct{ ID int64 } }
+	decode(t, body, &list)
+	if len(list.Tokens) != 2 {
+		t.Fatalf("bo's tokens: %s", body)
+	}
+	if code, _ := e.call(t, "cy", "DELETE", "/api/tokens/"+itoa(list.Tokens[1].ID), ""); code != 404 {
+		t.Errorf("cy revoked bo's token: %d", code)
+	}
+	if code, _ := e.call(t, "bo", "DELETE", "/api/tokens/"+itoa(list.Tokens[1].ID), ""); code != 204 {
+		t.Errorf("revoke: %d", code)
+	}
+	if code, _ := e.call(t, "bo2", "GET", "/api/assessments", ""); code != 401 {
+		t.Errorf("a revoked token: %d, want 401", code)
+	}
+
+	// A new link replaces the old one; the candidate's work stays with the invite.
+	_, ids, tokens := e.setup(t)
+	e.call(t, "", "POST", "/api/a/"+tokens[0]+"/start", `{}`)
+	code, body = e.call(t, "bo", "POST", "/api/invites/"+itoa(ids[0])+"/reissue", `{}`)
+	nm := tokenInURL.FindStringSubmatch(strings.TrimSuffix(strings.Split(body, `"url":"`)[1][:strings.Index(strings.Split(body, `"url":"`)[1], `"`)], "/"))
+	if code != 200 || nm == nil {
+		t.Fatalf("reissue: %d %s", code, body)
+	}
+	if code, _ := e.call(t, "", "GET", "/api/a/"+tokens[0], ""); code != 404 {
+		t.Errorf("the old link after a reissue: %d", code)
+	}
+	if _, body := e.call(t, "", "GET", "/api/a/"+nm[1], ""); !strings.Contains(body, `"state":"in_progress"`) {
+		t.Errorf("the new link: %s", body)
+	}
+}
