@@ -531,3 +531,37 @@ func TestAdminAccountsTokensAndReissue(t *testing.T) {
 		t.Errorf("the new link: %s", body)
 	}
 }
+
+// TestFinishEarlySubmitsDrafts: Finish submits the drafts not submitted yet, then the
+// invite is read-only; finishing twice is a conflict.
+func TestFinishEarlySubmitsDrafts(t *testing.T) {
+	e := newAssessEnv(t)
+	aid, ids, tokens := e.setup(t)
+	bea := tokens[1]
+	e.call(t, "", "POST", "/api/a/"+bea+"/start", `{}`)
+	if code, body := e.call(t, "", "PUT", "/api/a/"+bea+"/labs/vector-clock/draft", e.draftFiles(t, bea, "vector-clock", "// PASS")); code != 200 {
+		t.Fatalf("draft: %d %s", code, body)
+	}
+	e.advance(7 * time.Minute)
+	if code, body := e.call(t, "", "POST", "/api/a/"+bea+"/finish", `{}`); code != 200 || !strings.Contains(body, `"state":"submitted"`) {
+		t.Fatalf("finish: %d %s", code, body)
+	}
+	if code, body := e.call(t, "", "POST", "/api/a/"+bea+"/finish", `{}`); code != http.StatusConflict {
+		t.Errorf("finish twice: %d %s", code, body)
+	}
+	_, body := e.call(t, "bo", "GET", "/api/invites/"+itoa(ids[1])+"/report", "")
+	var r struct {
+		State    string
+		Auto     bool `json:"auto_submitted"`
+		TimeUsed int  `json:"time_used_seconds"`
+		Labs     []struct{ Slug, Verdict string }
+	}
+	decode(t, body, &r)
+	if r.State != "submitted" || r.Auto || r.TimeUsed != 7*60 || r.Labs[0].Verdict != "" || r.Labs[1].Verdict != "passed" {
+		t.Errorf("after finishing early: %+v", r)
+	}
+	_, body = e.call(t, "bo", "GET", "/api/assessments/"+itoa(aid)+"/report", "")
+	if !strings.Contains(body, `"event":"finished","invite_id":`+itoa(ids[1])) {
+		t.Errorf("no finish in the audit log: %.2000s", body)
+	}
+}

@@ -198,6 +198,8 @@ func (s *Server) reloadInvite(c echo.Context, h echo.HandlerFunc) error {
 // draft of each lab not submitted yet, as the sweeper does when the time runs out.
 func (s *Server) finishInvite(c echo.Context) error {
 	cc := currentInvite(c)
+	// Each lab left may take a grading: the connection gets the time for all of them.
+	s.extendDeadlines(c, time.Duration(len(cc.assessment.Labs))*s.timeouts.grade)
 	if err := s.submitDrafts(c.Request().Context(), cc.invite, cc.assessment, "candidate"); err != nil {
 		return err
 	}
