@@ -39,7 +39,8 @@ func TestBrowserAssessment(t *testing.T) {
 		}
 	}
 	do(t, bctx, chromedp.WaitVisible(chromedp.CSS("#name")), chromedp.SendKeys(chromedp.CSS("#name"), "bo"), chromedp.SendKeys(chromedp.CSS("#password"), "a long enough password"),
-		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("header .who")))
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS(`header .who form[action="/logout"]`))) // only once signed in: the login page has .who too
 	do(t, bctx, chromedp.Navigate(env.ts.URL+"/assessments"), chromedp.WaitVisible(chromedp.CSS("#title")),
 		chromedp.SendKeys(chromedp.CSS("#title"), "Browser take-home"),
 		chromedp.Click(chromedp.CSS(`input[name=labs][value="lru"]`)),
