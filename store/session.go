@@ -61,11 +61,9 @@ func (db *DB) SessionUser(ctx context.Context, token string) (User, error) {
 	if raw, err := tokenEncoding.DecodeString(token); err != nil || len(raw) != sessionTokenBytes {
 		return User{}, expired
 	}
-	var u User
-	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.name, u.password_hash <> '', u.created_at
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+`
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash(token), toMS(db.now())).
-		Scan(&u.ID, &u.Name, &u.HasPassword, msScan{&u.CreatedAt})
+		WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0`, tokenHash(token), toMS(db.now())))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, expired
 	}

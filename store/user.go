@@ -29,6 +29,32 @@ type User struct {
 	Name        string
 	HasPassword bool
 	CreatedAt   time.Time
+	Role        string // RoleAdmin, RoleInterviewer, RoleMember (RoleCandidate: an invite's own user)
+	Disabled    bool   // a disabled account cannot sign in or use its API tokens
+}
+
+// The roles of an account. The first account is an admin; later ones are members
+// unless given another role. A candidate is the user an assessment invite keeps its
+// drafts and attempts as: it has no password and is no account.
+const (
+	RoleAdmin       = "admin"       // everything, including every assessment and the accounts
+	RoleInterviewer = "interviewer" // creates assessments and reads their reports
+	RoleMember      = "member"      // studies, as every user did before roles
+	RoleCandidate   = "candidate"
+)
+
+// ValidRole reports whether role is one an account can be given.
+func ValidRole(role string) bool {
+	return role == RoleAdmin || role == RoleInterviewer || role == RoleMember
+}
+
+// userColumns are what scanUser reads, from the users table as u.
+const userColumns = "u.id, u.name, u.password_hash <> '', u.created_at, u.role, u.disabled"
+
+func scanUser(sc interface{ Scan(...any) error }) (User, error) {
+	var u User
+	err := sc.Scan(&u.ID, &u.Name, &u.HasPassword, msScan{&u.CreatedAt}, &u.Role, &u.Disabled)
+	return u, err
 }
 
 // validName reports whether name is 1–64 characters of [a-zA-Z0-9._-].
@@ -49,7 +75,16 @@ func validName(name string) bool {
 // user's row, keeping its progress, and from then on the server requires sign-in (see
 // SignInRequired). Names are unique regardless of case.
 func (db *DB) AddUser(ctx context.Context, name, password string) (User, error) {
+	return db.AddUserWithRole(ctx, name, password, RoleMember)
+}
+
+// AddUserWithRole is AddUser giving the account role; the first account is an admin
+// whatever role says.
+func (db *DB) AddUserWithRole(ctx context.Context, name, password, role string) (User, error) {
 	const op = "store.AddUser"
+	if !ValidRole(role) {
+		return User{}, prep.Errorf(prep.Invalid, op, "role must be %s, %s or %s, not %q", RoleAdmin, RoleInterviewer, RoleMember, role)
+	}
 	if !validName(name) {
 		return User{}, prep.Errorf(prep.Invalid, op, "user name must be 1–%d characters of letters, digits, '.', '_' and '-'", MaxNameLen)
 	}
@@ -57,7 +92,7 @@ func (db *DB) AddUser(ctx context.Context, name, password string) (User, error) 
 		return User{}, prep.Errorf(prep.Invalid, op, "password must be %d to %d characters long", MinPasswordLen, MaxPasswordLen)
 	}
 	hash := hashPassword(password) // slow on purpose: outside the write transaction
-	u := User{Name: name, HasPassword: true, CreatedAt: truncMS(time.Now())}
+	u := User{Name: name, HasPassword: true, CreatedAt: truncMS(time.Now()), Role: role}
 	err := db.inTx(ctx, op, func(tx *wtx) error {
 		var taken int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE name = ? AND (password_hash <> '' OR id <> ?)", name, LocalUserID).Scan(&taken); err != nil {
@@ -71,16 +106,16 @@ func (db *DB) AddUser(ctx context.Context, name, password string) (User, error) 
 			return err
 		}
 		if !signIn {
-			res, err := tx.ExecContext(ctx, "UPDATE users SET name = ?, password_hash = ? WHERE id = ?", name, hash, LocalUserID)
+			res, err := tx.ExecContext(ctx, "UPDATE users SET name = ?, password_hash = ?, role = ? WHERE id = ?", name, hash, RoleAdmin, LocalUserID)
 			if err != nil {
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 1 {
-				u.ID = LocalUserID
+				u.ID, u.Role = LocalUserID, RoleAdmin
 				return tx.QueryRowContext(ctx, "SELECT created_at FROM users WHERE id = ?", LocalUserID).Scan(msScan{&u.CreatedAt})
 			}
 		}
-		res, err := tx.ExecContext(ctx, "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)", name, hash, toMS(u.CreatedAt))
+		res, err := tx.ExecContext(ctx, "INSERT INTO users (name, password_hash, created_at, role) VALUES (?, ?, ?, ?)", name, hash, toMS(u.CreatedAt), role)
 		if err != nil {
 			return err
 		}
@@ -108,12 +143,13 @@ func (db *DB) Authenticate(ctx context.Context, name, password string) (User, er
 	const op = "store.Authenticate"
 	var u User
 	var hash string
-	err := db.read.QueryRowContext(ctx, "SELECT id, name, password_hash, created_at FROM users WHERE name = ?", name).
-		Scan(&u.ID, &u.Name, &hash, msScan{&u.CreatedAt})
+	err := db.read.QueryRowContext(ctx, "SELECT id, name, password_hash, created_at, role, disabled FROM users WHERE name = ?", name).
+		Scan(&u.ID, &u.Name, &hash, msScan{&u.CreatedAt}, &u.Role, &u.Disabled)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return User{}, prep.Wrap(op, err)
 	}
-	known := err == nil && hash != ""
+	// A disabled account is refused like a wrong password, after the same work.
+	known := err == nil && hash != "" && !u.Disabled && u.Role != RoleCandidate
 	tooLong := utf8.RuneCountInString(password) > MaxPasswordLen
 	if !known || tooLong {
 		hash = dummyHash()
@@ -131,27 +167,26 @@ func (db *DB) Authenticate(ctx context.Context, name, password string) (User, er
 
 // User returns the user with id, or a NotFound error.
 func (db *DB) User(ctx context.Context, id int64) (User, error) {
-	var u User
-	err := db.read.QueryRowContext(ctx, "SELECT id, name, password_hash <> '', created_at FROM users WHERE id = ?", id).
-		Scan(&u.ID, &u.Name, &u.HasPassword, msScan{&u.CreatedAt})
+	u, err := scanUser(db.read.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users u WHERE u.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, prep.Errorf(prep.NotFound, "store.User", "no user with id %d", id)
 	}
 	return u, prep.Wrap("store.User", err)
 }
 
-// Users lists every account, the local user included, by id.
+// Users lists every account, the local user included, by id; an invite's candidate
+// users are no accounts and are left out.
 func (db *DB) Users(ctx context.Context) ([]User, error) {
 	const op = "store.Users"
-	rows, err := db.read.QueryContext(ctx, "SELECT id, name, password_hash <> '', created_at FROM users ORDER BY id")
+	rows, err := db.read.QueryContext(ctx, "SELECT "+userColumns+" FROM users u WHERE u.role <> 'candidate' ORDER BY u.id")
 	if err != nil {
 		return nil, prep.Wrap(op, err)
 	}
 	defer rows.Close()
 	var us []User
 	for rows.Next() {
-		var u User
-		if err := rows.Scan(&u.ID, &u.Name, &u.HasPassword, msScan{&u.CreatedAt}); err != nil {
+		u, err := scanUser(rows)
+		if err != nil {
 			return nil, prep.Wrap(op, err)
 		}
 		us = append(us, u)
@@ -182,5 +217,74 @@ func (s msScan) Scan(v any) error {
 		return errors.New("store: time column is not an integer")
 	}
 	*s.t = fromMS(ms)
+	return nil
+}
+
+// UserByName returns the account called name (any case), or a NotFound error.
+func (db *DB) UserByName(ctx context.Context, name string) (User, error) {
+	u, err := scanUser(db.read.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users u WHERE u.name = ? AND u.role <> 'candidate'", name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, prep.Errorf(prep.NotFound, "store.User", "no account %q (see prep user list)", name)
+	}
+	return u, prep.Wrap("store.User", err)
+}
+
+// SetRole gives the account id role. The last enabled admin keeps the role, or nobody
+// could manage the accounts.
+func (db *DB) SetRole(ctx context.Context, id int64, role string) error {
+	const op = "store.SetRole"
+	if !ValidRole(role) {
+		return prep.Errorf(prep.Invalid, op, "role must be %s, %s or %s, not %q", RoleAdmin, RoleInterviewer, RoleMember, role)
+	}
+	return db.inTx(ctx, op, func(tx *wtx) error {
+		if err := keepAnAdmin(ctx, tx, op, id, role != RoleAdmin); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE users SET role = ? WHERE id = ?", role, id)
+		return err
+	})
+}
+
+// SetDisabled disables or enables the account id. Disabling ends its sessions; the
+// last enabled admin cannot be disabled.
+func (db *DB) SetDisabled(ctx context.Context, id int64, disabled bool) error {
+	const op = "store.SetDisabled"
+	return db.inTx(ctx, op, func(tx *wtx) error {
+		if err := keepAnAdmin(ctx, tx, op, id, disabled); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET disabled = ? WHERE id = ?", disabled, id); err != nil {
+			return err
+		}
+		if disabled {
+			_, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
+			return err
+		}
+		return nil
+	})
+}
+
+// keepAnAdmin checks that account id exists and is no candidate, and, when losing is
+// true (id is about to stop being an enabled admin), that another enabled admin remains.
+func keepAnAdmin(ctx context.Context, tx *wtx, op string, id int64, losing bool) error {
+	var role string
+	var disabled bool
+	err := tx.QueryRowContext(ctx, "SELECT role, disabled FROM users WHERE id = ?", id).Scan(&role, &disabled)
+	if errors.Is(err, sql.ErrNoRows) || role == RoleCandidate {
+		return prep.Errorf(prep.NotFound, op, "no account with id %d", id)
+	}
+	if err != nil {
+		return err
+	}
+	if !losing || role != RoleAdmin || disabled {
+		return nil
+	}
+	var others int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?", id).Scan(&others); err != nil {
+		return err
+	}
+	if others == 0 {
+		return prep.Errorf(prep.Conflict, op, "this is the last admin: make another account admin first")
+	}
 	return nil
 }

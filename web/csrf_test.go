@@ -49,6 +49,33 @@ var csrfRoutes = []csrfRoute{
 	{"POST", "/labs/nope/reset", "", ""},
 	{"PUT", "/api/labs/nope/draft", "", `{"files":{"lru.go":"package lru"}}`},
 	{"DELETE", "/api/labs/nope/draft", "", `{}`},
+	// Assessments (branch assess): interviewers' forms and API, the candidate's
+	// routes (token "nope"), accounts and API tokens.
+	{"POST", "/assessments", "title=x&labs=lru-cache&time_limit_minutes=5&expires_at=2030-01-01", ""},
+	{"POST", "/assessments/1/invites", "label=eve", ""},
+	{"POST", "/invites/1/revoke", "", ""},
+	{"POST", "/invites/1/extend", "minutes=5", ""},
+	{"POST", "/invites/1/reissue", "", ""},
+	{"POST", "/api/assessments", "", `{"title":"x","labs":["lru-cache"],"time_limit_minutes":5,"expires_at":"2030-01-01"}`},
+	{"POST", "/api/assessments/1/invites", "", `{"label":"eve"}`},
+	{"DELETE", "/api/invites/1", "", `{}`},
+	{"POST", "/api/invites/1/extend", "", `{"minutes":5}`},
+	{"POST", "/api/invites/1/reissue", "", `{}`},
+	{"POST", "/a/nope/start", "", ""},
+	{"POST", "/a/nope/finish", "", ""},
+	{"POST", "/a/nope/labs/nope/run", "file:lru.go=package+lru", ""},
+	{"POST", "/a/nope/labs/nope/submit", "file:lru.go=package+lru", ""},
+	{"POST", "/api/a/nope/start", "", `{}`},
+	{"POST", "/api/a/nope/finish", "", `{}`},
+	{"PUT", "/api/a/nope/labs/nope/draft", "", `{"files":{"lru.go":"package lru"}}`},
+	{"POST", "/api/a/nope/labs/nope/runs", "", `{"files":{"lru.go":"package lru"}}`},
+	{"POST", "/api/a/nope/labs/nope/submissions", "", `{"files":{"lru.go":"package lru"}}`},
+	{"POST", "/admin/users/2/role", "role=admin", ""},
+	{"POST", "/admin/users/2/disable", "disabled=1", ""},
+	{"POST", "/settings/tokens", "name=evil", ""},
+	{"POST", "/settings/tokens/1/delete", "", ""},
+	{"POST", "/api/tokens", "", `{"name":"evil"}`},
+	{"DELETE", "/api/tokens/1", "", `{}`},
 }
 
 // TestCSRF sends every state-changing request in each way a browser, another site or a

@@ -13,6 +13,7 @@ import (
 	"prep"
 	"prep/content"
 	"prep/labs"
+	"prep/labs/assessment"
 	"prep/labs/grader"
 	"prep/store"
 )
@@ -107,7 +108,16 @@ func (s *Server) renderLab(c echo.Context, status int, result *labs.Result, atte
 		return err
 	}
 	var attempts []attemptJSON
-	if u, ok := currentUser(c); ok && s.store != nil {
+	page, api := "/labs/"+l.Slug, "/api/labs/"+l.Slug
+	cc, candidate := c.Get(inviteKey).(candidateCtx)
+	readOnly := false
+	if candidate {
+		// An invite's workspace: the same page aimed at the invite's routes, without
+		// the history of attempts and the links into the study side.
+		page, api = "/a/"+cc.token+"/labs/"+l.Slug, "/api/a/"+cc.token+"/labs/"+l.Slug
+		readOnly = rulesOf(cc.invite, cc.assessment).Allow(assessment.Run, s.now()) != nil
+	}
+	if u, ok := currentUser(c); ok && s.store != nil && !candidate {
 		list, err := s.store.Attempts(c.Request().Context(), u.ID, l.Slug, attemptsShown)
 		if err != nil {
 			return err
@@ -126,8 +136,12 @@ func (s *Server) renderLab(c echo.Context, status int, result *labs.Result, atte
 	}
 	data := map[string]any{"Title": l.Title, "Lab": s.labView(l, st), "Editor": editor, "Public": l.Public,
 		"Attempts": attempts, "Result": result, "Attempt": attempt, "Saved": d.UpdatedAt != nil && s.store != nil,
+		"Page": page, "Candidate": candidate, "ReadOnly": readOnly,
 		"EditorData": map[string]any{"slug": l.Slug, "starter": starterDraft(l), "updated_at": updated,
-			"user": s.store != nil && hasUser(c), "scratch": scratchName}}
+			"user": s.store != nil && hasUser(c) && !readOnly, "scratch": scratchName, "page": page, "api": api}}
+	if candidate {
+		data["Invite"] = "/a/" + cc.token
+	}
 	if attempt != nil {
 		data["AttemptFiles"] = sortedFiles(attempt.Source)
 	}

@@ -14,13 +14,15 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"prep"
+	"prep/store"
 )
 
 //go:embed templates
 var templateFS embed.FS
 
 // pageNames lists every page template; New fails if one is missing.
-var pageNames = []string{"home", "topic", "card", "case", "search", "error", "login", "account", "review", "stats", "settings", "labs", "lab", "decks", "suspended", "import"}
+var pageNames = []string{"home", "topic", "card", "case", "search", "error", "login", "account", "review", "stats", "settings", "labs", "lab", "decks", "suspended", "import",
+	"assessments", "assessment", "invite", "candidate", "admin", "tokens"}
 
 // pages holds each page parsed together with the layout, once.
 type pages struct{ byName map[string]*template.Template }
@@ -57,6 +59,17 @@ func parsePages(as *assets) (*pages, error) {
 		"list": func(v ...string) []string { return v },
 		"last": func(v []int) int { return v[len(v)-1] },
 		"int":  func(n uint64) int { return int(n) },
+		"minutes": func(secs any) int64 { // whole minutes of seconds, rounded up
+			var n int64
+			switch v := secs.(type) {
+			case int64:
+				n = v
+			case *int64:
+				n = *v
+			}
+			return (n + 59) / 60
+		},
+		"stateText": func(st string) string { return stateWords[st] },
 	}
 	for name, f := range labFuncs {
 		funcs[name] = f
@@ -93,7 +106,7 @@ func (s *Server) render(c echo.Context, status int, name string, data map[string
 	data["CSRF"] = s.csrfToken(c)
 	data["Progress"] = s.store != nil
 	data["SignInMode"] = c.Get("signInMode")
-	if u, ok := currentUser(c); ok {
+	if u, ok := currentUser(c); ok && u.Role != store.RoleCandidate {
 		data["Me"] = u
 	}
 	var b bytes.Buffer

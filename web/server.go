@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -22,6 +23,7 @@ import (
 	"prep/content"
 	"prep/content/search"
 	"prep/labs"
+	"prep/labs/assessment"
 	"prep/store"
 )
 
@@ -286,6 +288,58 @@ func (s *Server) routes() {
 	s.e.GET("/export.apkg", s.exportAnki)
 	s.e.POST("/import", s.importProgress, s.needUser)
 	s.e.POST("/import/confirm", s.confirmImport, s.needUser)
+
+	// Assessments (assessment*.go, candidate.go, report.go): interviewers' pages and
+	// API exist only in sign-in mode; the candidate's routes carry the invite's token.
+	staff, admin := s.needStaff(), s.needAdmin()
+	s.e.GET("/assessments", s.assessmentsPage, staff)
+	s.e.POST("/assessments", s.createAssessmentForm, staff)
+	s.e.GET("/assessments/:id", s.assessmentPage, staff)
+	s.e.POST("/assessments/:id/invites", s.createInviteForm, staff)
+	s.e.GET("/assessments/:id/invites", func(c echo.Context) error { // the form's action, reloaded
+		return c.Redirect(http.StatusSeeOther, "/assessments/"+url.PathEscape(c.Param("id")))
+	}, staff)
+	s.e.GET("/assessments/:id/report.csv", s.reportCSV, staff)
+	s.e.GET("/invites/:id", s.invitePage, staff)
+	s.e.POST("/invites/:id/revoke", s.inviteAction(s.revokeInvite), staff)
+	s.e.POST("/invites/:id/extend", s.inviteAction(s.extendForm), staff)
+	s.e.POST("/invites/:id/reissue", s.reissueForm, staff)
+	api.POST("/assessments", s.apiCreateAssessment, staff)
+	api.GET("/assessments", s.apiAssessments, staff)
+	api.GET("/assessments/:id", s.apiAssessment, staff)
+	api.POST("/assessments/:id/invites", s.apiCreateInvite, staff)
+	api.GET("/assessments/:id/report", s.apiReport, staff)
+	api.GET("/assessments/:id/report.csv", s.reportCSV, staff)
+	api.DELETE("/invites/:id", s.apiRevokeInvite, staff)
+	api.POST("/invites/:id/extend", s.apiExtendInvite, staff)
+	api.POST("/invites/:id/reissue", s.apiReissueInvite, staff)
+	api.GET("/invites/:id/report", s.apiInviteReport, staff)
+
+	s.e.GET("/a/:token", s.candidatePage, s.candidate)
+	s.e.POST("/a/:token/start", s.allow(assessment.Start, s.candidateStartForm), s.candidate)
+	s.e.POST("/a/:token/finish", s.allow(assessment.Finish, s.candidateFinishForm), s.candidate)
+	s.e.GET("/a/:token/labs/:slug", s.candidateLabPage, s.candidate)
+	s.e.POST("/a/:token/labs/:slug/run", s.allow(assessment.Run, s.candidateGrade(labs.ModeRun, true)), s.candidate)
+	s.e.POST("/a/:token/labs/:slug/submit", s.allow(assessment.Submit, s.candidateGrade(labs.ModeSubmit, true)), s.candidate)
+	api.GET("/a/:token", s.apiCandidate, s.candidate)
+	api.POST("/a/:token/start", s.allow(assessment.Start, s.apiCandidateStart), s.candidate)
+	api.POST("/a/:token/finish", s.allow(assessment.Finish, s.apiCandidateFinish), s.candidate)
+	api.GET("/a/:token/labs/:slug/draft", s.allow(assessment.ReadDraft, s.apiDraft), s.candidate)
+	api.PUT("/a/:token/labs/:slug/draft", s.allow(assessment.WriteDraft, s.apiSaveDraft), s.candidate)
+	api.POST("/a/:token/labs/:slug/runs", s.allow(assessment.Run, s.candidateGrade(labs.ModeRun, false)), s.candidate)
+	api.POST("/a/:token/labs/:slug/submissions", s.allow(assessment.Submit, s.candidateGrade(labs.ModeSubmit, false)), s.candidate)
+
+	// Accounts and API tokens.
+	s.e.GET("/admin/users", s.adminPage, admin)
+	s.e.POST("/admin/users/:id/role", s.setRoleForm, admin)
+	s.e.POST("/admin/users/:id/disable", s.disableForm, admin)
+	s.e.GET("/settings/tokens", s.tokensPage, s.needUser)
+	s.e.POST("/settings/tokens", s.createTokenForm, s.needUser)
+	s.e.POST("/settings/tokens/:id/delete", s.deleteTokenForm, s.needUser)
+	api.GET("/tokens", s.apiTokens, s.needUser)
+	api.POST("/tokens", s.apiCreateToken, s.needUser)
+	api.DELETE("/tokens/:id", s.apiDeleteToken, s.needUser)
+
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 
 	// Browsers ask for /favicon.ico whatever the page links; answer with the icon.
@@ -310,6 +364,9 @@ func (s *Server) health(c echo.Context) error {
 var gradingRoutes = map[string]bool{
 	"/labs/:slug/run": true, "/labs/:slug/submit": true,
 	"/api/labs/:slug/runs": true, "/api/labs/:slug/submissions": true,
+	"/a/:token/labs/:slug/run": true, "/a/:token/labs/:slug/submit": true,
+	"/api/a/:token/labs/:slug/runs": true, "/api/a/:token/labs/:slug/submissions": true,
+	"/a/:token/finish": true, "/api/a/:token/finish": true, // they submit the drafts left
 }
 
 // isGrading reports whether c is a grading request, which gets timeouts.grade.

@@ -25,6 +25,12 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c) // nothing there depends on who asks
 		}
 		ctx := c.Request().Context()
+		if isBearer, err := s.identifyBearer(c); isBearer {
+			if err != nil {
+				return err
+			}
+			return next(c)
+		}
 		// A valid session exists only where accounts do: it answers both questions.
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
 			u, err := s.sessionUser(c, ck.Value)

@@ -52,7 +52,7 @@ type command struct {
 }
 
 // commands lists every sub-command; serve is the default.
-var commands = []*command{serveCmd, contentCmd, searchCmd, healthCmd, userCmd, backupCmd, exportCmd, importCmd, labCmd}
+var commands = []*command{serveCmd, contentCmd, searchCmd, healthCmd, userCmd, tokenCmd, backupCmd, exportCmd, importCmd, labCmd}
 
 // errUsage marks a usage error already explained on stderr: exit 2.
 var errUsage = errors.New("usage")

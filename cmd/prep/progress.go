@@ -24,15 +24,18 @@ func openStore(ctx context.Context, data string) (*store.DB, error) {
 
 var userCmd = &command{
 	name:    "user",
-	usage:   "add NAME | list",
-	summary: "add accounts (the first one switches the server to sign-in mode)",
+	usage:   "add NAME [--role ROLE] | role NAME ROLE | list",
+	summary: "add accounts (the first one switches the server to sign-in mode) and give them roles",
 	help: `"prep user add NAME" creates an account; the password is read from standard input (one
 line), or asked for when standard input is a terminal. The first account takes over the
-offline user's progress, and from then on the server asks everyone to sign in.
+offline user's progress, is an admin, and from then on the server asks everyone to sign
+in. Later accounts are members (study only) unless --role says admin or interviewer.
+"prep user role NAME ROLE" changes an account's role (admin, interviewer, member).
 "prep user list" lists the accounts.`,
 	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
 		var cfg config
 		cfg.register(fs, env, "data")
+		role := fs.String("role", store.RoleMember, "the new account's role: admin, interviewer or member (the first account is admin)")
 		return func(ctx context.Context, args []string) error {
 			switch {
 			case len(args) == 1 && args[0] == "list":
@@ -50,10 +53,29 @@ offline user's progress, and from then on the server asks everyone to sign in.
 					if u.HasPassword {
 						mode = "account"
 					}
-					fmt.Fprintf(env.Stdout, "%s\t%s\tcreated %s\n", u.Name, mode, u.CreatedAt.Format("2006-01-02"))
+					if u.Disabled {
+						mode += ", disabled"
+					}
+					fmt.Fprintf(env.Stdout, "%s\t%s\t%s\tcreated %s\n", u.Name, u.Role, mode, u.CreatedAt.Format("2006-01-02"))
 				}
 				return nil
+			case len(args) == 3 && args[0] == "role":
+				db, err := openStore(ctx, cfg.data)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				u, err := db.UserByName(ctx, args[1])
+				if err != nil {
+					return err
+				}
+				if err := db.SetRole(ctx, u.ID, args[2]); err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "%s is now %s\n", u.Name, args[2])
+				return nil
 			case len(args) == 2 && args[0] == "add":
+
 				if f, ok := env.Stdin.(*os.File); ok && isTerminal(f) {
 					fmt.Fprintf(env.Stderr, "Password for %s: ", args[1])
 				}
@@ -67,14 +89,14 @@ offline user's progress, and from then on the server asks everyone to sign in.
 					return err
 				}
 				defer db.Close()
-				u, err := db.AddUser(ctx, args[1], password)
+				u, err := db.AddUserWithRole(ctx, args[1], password, *role)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(env.Stdout, "added %s; the server now asks for sign-in\n", u.Name)
+				fmt.Fprintf(env.Stdout, "added %s (%s); the server now asks for sign-in\n", u.Name, u.Role)
 				return nil
 			}
-			return usageErrorf(env, "usage: prep user add NAME | prep user list")
+			return usageErrorf(env, "usage: prep user add NAME [--role ROLE] | prep user role NAME ROLE | prep user list")
 		}
 	},
 }

@@ -78,6 +78,12 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 	if err != nil {
 		return err
 	}
+	// The sweeper submits what candidates left when their time ran out, the moment the
+	// server starts (for invites that ran out while it was down) and every SweepEvery.
+	sweepCtx, stopSweeper := context.WithCancel(ctx)
+	swept := make(chan struct{})
+	go func() { defer close(swept); srv.RunSweeper(sweepCtx, web.SweepEvery) }()
+	defer func() { stopSweeper(); <-swept }()
 	return srv.Serve(ctx, cfg.addr, func(addr string) {
 		logger.Info("prep is serving", "url", "http://"+addr, "cards", len(lib.Cards()), "labs", len(set.All()), "data", cfg.data)
 	})

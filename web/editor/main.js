@@ -110,7 +110,7 @@ function start() {
     const sent = JSON.stringify(current());
     const payload = {files: current()};
     if (!force) payload.base = stamp;
-    return fetch("/api/labs/" + data.slug + "/draft", {method: "PUT", body: JSON.stringify(payload), keepalive: !!keepalive, credentials: "same-origin",
+    return fetch((data.api || "/api/labs/" + data.slug) + "/draft", {method: "PUT", body: JSON.stringify(payload), keepalive: !!keepalive, credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf}})
       .then((r) => r.json().then((j) => ({r, j})))
       .then(({r, j}) => {
@@ -267,7 +267,7 @@ function start() {
     progress.hidden = false;
     status.textContent = mode === "submit" ? "Grading: public tests, hidden tests, timing budget…" : "Running the public tests and yours…";
     try {
-      const r = await fetch("/labs/" + data.slug + "/" + mode, {method: "POST", body, credentials: "same-origin", headers: {"Accept": "text/html"}});
+      const r = await fetch((data.page || "/labs/" + data.slug) + "/" + mode, {method: "POST", body, credentials: "same-origin", headers: {"Accept": "text/html"}});
       const doc = new DOMParser().parseFromString(await r.text(), "text/html");
       const result = doc.getElementById("result");
       if (!result) {
@@ -362,7 +362,7 @@ function start() {
       dirty = false;
       stamp = 0;
       saveLocal(true);
-      fetch("/api/labs/" + data.slug + "/draft", {method: "DELETE", credentials: "same-origin", headers: {"X-CSRF-Token": csrf, "Accept": "application/json"}});
+      fetch((data.api || "/api/labs/" + data.slug) + "/draft", {method: "DELETE", credentials: "same-origin", headers: {"X-CSRF-Token": csrf, "Accept": "application/json"}});
       resetForm.closest("details").open = false;
       offerUndo("Reset to the starter.");
       files[0].view.focus();
