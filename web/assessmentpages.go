@@ -11,6 +11,7 @@ import (
 
 	"prep"
 	"prep/labs"
+	"prep/labs/similarity"
 	"prep/store"
 )
 
@@ -72,7 +73,8 @@ func (s *Server) renderAssessment(c echo.Context, status int, newURL, msg string
 	}
 	sortKey, desc := c.QueryParam("sort"), c.QueryParam("desc") == "1"
 	return s.render(c, status, "assessment", map[string]any{"Title": a.Title, "A": a, "Reports": reports, "Audit": toAuditJSON(log),
-		"NewURL": newURL, "Error": msg, "Sort": sortKey, "Desc": desc})
+		"NewURL": newURL, "Error": msg, "Sort": sortKey, "Desc": desc, "Similar": s.similarPairs(a.Labs, reports),
+		"SimilarThreshold": similarity.Threshold})
 }
 
 func (s *Server) createInviteForm(c echo.Context) error {

@@ -53,6 +53,8 @@ type inviteReportJSON struct {
 	inviteJSON
 	Passed int             `json:"labs_passed"`
 	Labs   []labReportJSON `json:"labs"`
+	// finals is the code of each lab's final submission, for the similarity check.
+	finals map[string]map[string]string
 }
 
 // inviteReport assembles the report of iv; with history false the timelines and
@@ -77,7 +79,7 @@ func (s *Server) inviteReport(ctx context.Context, iv store.Invite, a store.Asse
 		}
 	}
 	rep := assessment.Assemble(rulesOf(iv, a), a.Labs, attempts, s.now())
-	out := inviteReportJSON{inviteJSON: s.toInviteJSON(iv, a), Passed: rep.Passed}
+	out := inviteReportJSON{inviteJSON: s.toInviteJSON(iv, a), Passed: rep.Passed, finals: map[string]map[string]string{}}
 	for _, lr := range rep.Labs {
 		j := labReportJSON{Slug: lr.Slug, Title: lr.Slug, Verdict: lr.Verdict, Runs: lr.Runs, Submits: lr.Submits, Timeline: []attemptReportJSON{}, Snapshots: []snapshotJSON{}}
 		if s.labs != nil {
@@ -87,6 +89,7 @@ func (s *Server) inviteReport(ctx context.Context, iv store.Invite, a store.Asse
 		}
 		if lr.Final != nil {
 			j.Final = lr.Final.Result
+			out.finals[lr.Slug] = lr.Final.Source
 		}
 		if lr.FirstPass != nil {
 			secs := int64(*lr.FirstPass / time.Second)
@@ -181,7 +184,8 @@ func (s *Server) apiReport(c echo.Context) error {
 	if err := s.logExport(c, a, "json"); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"assessment": toAssessmentJSON(a), "invites": reports, "audit": toAuditJSON(log)})
+	return c.JSON(http.StatusOK, map[string]any{"assessment": toAssessmentJSON(a), "invites": reports, "audit": toAuditJSON(log),
+		"similarity": s.similarPairs(a.Labs, reports)})
 }
 
 // reportCSV handles GET /api/assessments/{id}/report.csv (and the page's link).
