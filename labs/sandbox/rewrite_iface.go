@@ -423,4 +423,3 @@ func (r *rewriter) commaOkForm(n *ast.TypeAssertExpr) bool {
 	}
 	return false
 }
-
