@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -370,5 +371,59 @@ func TestWebhookBackoff(t *testing.T) {
 		if lo != want/2 || hi < want-time.Nanosecond || hi > want {
 			t.Errorf("after %d failures: %v to %v, want %v to %v", n, lo, hi, want/2, want)
 		}
+	}
+}
+
+// TestWebhookDialCheck: the delivery client refuses to connect to an address the
+// allow-list does not admit, whatever the URL's check said before (DNS rebinding).
+func TestWebhookDialCheck(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	defer ts.Close()
+	for _, tc := range []struct {
+		allow string
+		ok    bool
+	}{{"*", false}, {"hooks.example.com", false}, {"127.0.0.1", true}, {"127.0.0.0/8", true}} {
+		w, _ := ParseWebhookAllow(tc.allow)
+		resp, err := newWebhookClient(w).Post(ts.URL, "application/json", strings.NewReader(`{}`))
+		if err == nil {
+			resp.Body.Close()
+		}
+		if tc.ok != (err == nil) {
+			t.Errorf("allow %q: %v, want ok=%v", tc.allow, err, tc.ok)
+		}
+	}
+}
+
+// TestWebhookForm: the assessment page sets a webhook, shows its secret once, refuses
+// a URL the allow-list does not admit with the reason, and lists deliveries.
+func TestWebhookForm(t *testing.T) {
+	e := newHookEnv(t, "", time.Time{})
+	aid, _, _ := e.hookAssessment(t, "http://127.0.0.1:9/first")
+	c := browserClient(t)
+	_, _, pre := page(t, c, e.ts.URL+"/login")
+	if code, _, b := postForm(t, c, e.ts.URL+"/login", map[string][]string{"_csrf": {pre}, "name": {"bo"}, "password": {"a long enough password"}}); code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d %s", code, b)
+	}
+	A := e.ts.URL + "/assessments/" + itoa(aid)
+	post := func(v string) (int, string) {
+		t.Helper()
+		_, _, tok := page(t, c, A)
+		code, _, b := postForm(t, c, A+"/webhook", map[string][]string{"_csrf": {tok}, "webhook_url": {v}})
+		return code, b
+	}
+	code, body := post("http://127.0.0.1:9/second")
+	m := regexp.MustCompile(`id="webhook-secret" value="(whsec_[0-9a-f]+)"`).FindStringSubmatch(body)
+	if code != 200 || m == nil || !strings.Contains(body, "http://127.0.0.1:9/second") {
+		t.Fatalf("set: %d %.3000s", code, body)
+	}
+	if _, again, _ := page(t, c, A); strings.Contains(again, m[1]) || !strings.Contains(again, "No deliveries yet") {
+		t.Error("the secret is shown again")
+	}
+	if s, _ := e.store.WebhookSecret(context.Background(), aid); s != m[1] {
+		t.Errorf("stored secret %q, shown %q", s, m[1])
+	}
+	code, body = post("http://10.0.0.1/x")
+	if code != http.StatusBadRequest || !strings.Contains(body, "allow-list") {
+		t.Errorf("private URL: %d %.3000s", code, body)
 	}
 }
