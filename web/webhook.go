@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -33,6 +34,10 @@ const (
 	// SignatureHeader carries "t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">".
 	SignatureHeader = "Prep-Signature"
 )
+
+// errWebhookRemoved ends the deliveries queued before their assessment's webhook was
+// removed: there is no secret left to sign them with.
+var errWebhookRemoved = errors.New("the assessment's webhook was removed; not retried")
 
 // SignWebhook returns the SignatureHeader value for body sent at t with secret.
 func SignWebhook(secret string, t time.Time, body []byte) string {
@@ -117,7 +122,7 @@ func (s *Server) attemptDelivery(ctx context.Context, d store.Delivery) store.De
 		return d
 	}
 	d.LastError = err.Error()
-	if d.Attempts >= WebhookMaxAttempts {
+	if d.Attempts >= WebhookMaxAttempts || errors.Is(err, errWebhookRemoved) {
 		d.FailedAt = now
 		return d
 	}
@@ -132,6 +137,9 @@ func (s *Server) postWebhook(ctx context.Context, d store.Delivery, now time.Tim
 	secret, err := s.store.WebhookSecret(ctx, d.AssessmentID)
 	if err != nil {
 		return 0, err
+	}
+	if secret == "" {
+		return 0, errWebhookRemoved
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(d.Body))
 	if err != nil {

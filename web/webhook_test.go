@@ -427,3 +427,33 @@ func TestWebhookForm(t *testing.T) {
 		t.Errorf("private URL: %d %.3000s", code, body)
 	}
 }
+
+// TestWebhookRemoved: removing the webhook (PUT with "") ends the deliveries still
+// queued, as failed, without another request.
+func TestWebhookRemoved(t *testing.T) {
+	rcv := newReceiver(t, 1)
+	e := newHookEnv(t, "", time.Time{})
+	aid, secret, ada := e.hookAssessment(t, rcv.ts.URL)
+	rcv.secret = secret
+	e.call(t, "", "POST", "/api/a/"+ada+"/start", `{}`)
+	e.call(t, "", "POST", "/api/a/"+ada+"/finish", `{}`)
+	deliver(t, e.srv)
+	if code, body := e.call(t, "bo", "PUT", "/api/assessments/"+itoa(aid)+"/webhook", `{"webhook_url":""}`); code != 200 || !strings.Contains(body, `"webhook_url":""`) {
+		t.Fatalf("remove: %d %s", code, body)
+	}
+	e.advance(webhookMaxBackoff)
+	deliver(t, e.srv)
+	e.advance(webhookMaxBackoff)
+	if n := deliver(t, e.srv); n != 0 {
+		t.Errorf("%d attempted after failing for good", n)
+	}
+	ds := e.deliveries(t, aid)
+	if len(ds) != 1 || ds[0].State != "failed" || ds[0].Attempts != 2 || !strings.Contains(ds[0].LastError, "removed") {
+		t.Errorf("deliveries %+v", ds)
+	}
+	rcv.mu.Lock()
+	defer rcv.mu.Unlock()
+	if rcv.tries != 1 {
+		t.Errorf("receiver tried %d times, want 1", rcv.tries)
+	}
+}
