@@ -426,6 +426,18 @@ func TestWebhookForm(t *testing.T) {
 	if code != http.StatusBadRequest || !strings.Contains(body, "allow-list") {
 		t.Errorf("private URL: %d %.3000s", code, body)
 	}
+	// The create form takes a webhook too and shows its secret once.
+	_, _, tok := page(t, c, e.ts.URL+"/assessments")
+	code, _, body = postForm(t, c, e.ts.URL+"/assessments", map[string][]string{"_csrf": {tok}, "title": {"Form"}, "labs": {"shortener"},
+		"time_limit_minutes": {"30"}, "expires_at": {"2026-11-30"}, "webhook_url": {"http://127.0.0.1:9/form"}})
+	if code != http.StatusCreated || !strings.Contains(body, `id="webhook-secret" value="whsec_`) || !strings.Contains(body, "http://127.0.0.1:9/form") {
+		t.Errorf("create form with a webhook: %d %.3000s", code, body)
+	}
+	code, _, body = postForm(t, c, e.ts.URL+"/assessments", map[string][]string{"_csrf": {tok}, "title": {"Form"}, "labs": {"shortener"},
+		"time_limit_minutes": {"30"}, "expires_at": {"2026-11-30"}, "webhook_url": {"ftp://127.0.0.1/x"}})
+	if code != http.StatusBadRequest || !strings.Contains(body, "only http and https") {
+		t.Errorf("create form with an ftp webhook: %d %.3000s", code, body)
+	}
 }
 
 // TestWebhookRemoved: removing the webhook (PUT with "") ends the deliveries still
