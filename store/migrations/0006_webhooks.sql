@@ -6,6 +6,7 @@ ALTER TABLE assessments ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';
 ALTER TABLE assessments ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';
 -- When the sweeper noticed that an invite expired unstarted (0: not yet).
 ALTER TABLE invites ADD COLUMN expired_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX invites_unexpired ON invites (expires_at) WHERE started_at = 0 AND revoked_at = 0 AND expired_at = 0;
 
 -- The outbox: a row is written in the transaction of its event, so a delivery is never
 -- lost to a restart; the delivery loop updates it after each try.
