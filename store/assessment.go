@@ -27,6 +27,9 @@ type Assessment struct {
 	ExpiresAt time.Time
 	Note      string
 	CreatedAt time.Time
+	// WebhookURL receives the invites' events ('' for none), signed with WebhookSecret.
+	WebhookURL    string
+	WebhookSecret string
 }
 
 // Invite is one candidate's link to an assessment. UserID is the candidate user that
@@ -75,8 +78,8 @@ func (db *DB) CreateAssessment(ctx context.Context, a Assessment, actor string) 
 		if err := requireUser(ctx, tx, op, a.OwnerID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO assessments (owner_id, title, labs, cards, time_limit_minutes, expires_at, note, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.OwnerID, a.Title, string(labs), string(cards), a.TimeLimit, toMS(a.ExpiresAt), a.Note, toMS(a.CreatedAt))
+		res, err := tx.ExecContext(ctx, `INSERT INTO assessments (owner_id, title, labs, cards, time_limit_minutes, expires_at, note, created_at, webhook_url, webhook_secret)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.OwnerID, a.Title, string(labs), string(cards), a.TimeLimit, toMS(a.ExpiresAt), a.Note, toMS(a.CreatedAt), a.WebhookURL, a.WebhookSecret)
 		if err != nil {
 			return err
 		}
@@ -91,12 +94,12 @@ func (db *DB) CreateAssessment(ctx context.Context, a Assessment, actor string) 
 	return db.Assessment(ctx, a.ID)
 }
 
-const assessmentColumns = `a.id, a.owner_id, u.name, a.title, a.labs, a.cards, a.time_limit_minutes, a.expires_at, a.note, a.created_at`
+const assessmentColumns = `a.id, a.owner_id, u.name, a.title, a.labs, a.cards, a.time_limit_minutes, a.expires_at, a.note, a.created_at, a.webhook_url, a.webhook_secret`
 
 func scanAssessment(sc interface{ Scan(...any) error }) (Assessment, error) {
 	var a Assessment
 	var labs, cards string
-	if err := sc.Scan(&a.ID, &a.OwnerID, &a.Owner, &a.Title, &labs, &cards, &a.TimeLimit, msScan{&a.ExpiresAt}, &a.Note, msScan{&a.CreatedAt}); err != nil {
+	if err := sc.Scan(&a.ID, &a.OwnerID, &a.Owner, &a.Title, &labs, &cards, &a.TimeLimit, msScan{&a.ExpiresAt}, &a.Note, msScan{&a.CreatedAt}, &a.WebhookURL, &a.WebhookSecret); err != nil {
 		return a, err
 	}
 	if err := json.Unmarshal([]byte(labs), &a.Labs); err != nil {
@@ -292,6 +295,11 @@ func (db *DB) UpdateInvite(ctx context.Context, old, iv Invite, ev AuditEvent) e
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return prep.Errorf(prep.Conflict, op, "the invite changed meanwhile; reload and try again")
+		}
+		if old.FinishedAt.IsZero() && !iv.FinishedAt.IsZero() {
+			if err := enqueueWebhook(ctx, tx, iv, EventInviteSubmitted, iv.FinishedAt); err != nil {
+				return err
+			}
 		}
 		if ev.Event == "" {
 			return nil

@@ -45,7 +45,7 @@ func (s *Server) createAssessmentForm(c echo.Context) error {
 	}
 	minutes, _ := strconv.Atoi(form.Get("time_limit_minutes"))
 	in := assessmentSpec{Title: form.Get("title"), Labs: form["labs"], Cards: strings.Fields(strings.ReplaceAll(form.Get("cards"), ",", " ")),
-		TimeLimit: minutes, ExpiresAt: form.Get("expires_at"), Note: form.Get("note")}
+		TimeLimit: minutes, ExpiresAt: form.Get("expires_at"), Note: form.Get("note"), WebhookURL: form.Get("webhook_url")}
 	a, err := s.createAssessment(c, in)
 	if prep.KindOf(err) == prep.Invalid {
 		return s.renderAssessments(c, http.StatusBadRequest, prep.Message(err), in)
@@ -53,7 +53,7 @@ func (s *Server) createAssessmentForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/assessments/%d", a.ID))
+	return s.showAssessmentWithSecret(c, a)
 }
 
 // assessmentPage shows an assessment: its candidates as a sortable table, the form
@@ -71,10 +71,16 @@ func (s *Server) renderAssessment(c echo.Context, status int, newURL, msg string
 	if err != nil {
 		return err
 	}
+	deliveries, err := s.deliveriesOf(c, a)
+	if err != nil {
+		return err
+	}
+	secret, _ := c.Get(newSecretKey).(string)
 	sortKey, desc := c.QueryParam("sort"), c.QueryParam("desc") == "1"
 	return s.render(c, status, "assessment", map[string]any{"Title": a.Title, "A": a, "Reports": reports, "Audit": toAuditJSON(log),
 		"NewURL": newURL, "Error": msg, "Sort": sortKey, "Desc": desc, "Similar": s.similarPairs(a.Labs, reports),
-		"SimilarThreshold": similarity.Threshold})
+		"SimilarThreshold": similarity.Threshold,
+		"Deliveries": deliveries, "NewSecret": secret, "WebhooksOn": s.webhookAllow.Enabled()})
 }
 
 func (s *Server) createInviteForm(c echo.Context) error {

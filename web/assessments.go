@@ -26,11 +26,15 @@ type assessmentJSON struct {
 	Owner     string       `json:"owner"`
 	CreatedAt time.Time    `json:"created_at"`
 	Invites   []inviteJSON `json:"invites,omitempty"`
+	// WebhookURL receives the invites' events; WebhookSecret is given only when the
+	// URL is set, once.
+	WebhookURL    string `json:"webhook_url"`
+	WebhookSecret string `json:"webhook_secret,omitempty"`
 }
 
 func toAssessmentJSON(a store.Assessment) assessmentJSON {
 	return assessmentJSON{ID: a.ID, Title: a.Title, Labs: a.Labs, Cards: a.Cards, TimeLimit: a.TimeLimit,
-		ExpiresAt: a.ExpiresAt.UTC(), Note: a.Note, Owner: a.Owner, CreatedAt: a.CreatedAt.UTC()}
+		ExpiresAt: a.ExpiresAt.UTC(), Note: a.Note, Owner: a.Owner, CreatedAt: a.CreatedAt.UTC(), WebhookURL: a.WebhookURL}
 }
 
 // inviteJSON is an invite as its interviewer sees it (never its token).
@@ -92,6 +96,8 @@ type assessmentSpec struct {
 	TimeLimit int      `json:"time_limit_minutes"`
 	ExpiresAt string   `json:"expires_at"`
 	Note      string   `json:"note"`
+	// WebhookURL, if set, receives the invites' events (webhook.go).
+	WebhookURL string `json:"webhook_url"`
 }
 
 // createAssessment checks spec and stores it as the signed-in interviewer's.
@@ -113,9 +119,17 @@ func (s *Server) createAssessment(c echo.Context, in assessmentSpec) (store.Asse
 	if err := sp.Check(s.now(), hasLab, hasCard); err != nil {
 		return store.Assessment{}, err
 	}
+	hook, err := s.checkWebhookURL(c, in.WebhookURL)
+	if err != nil {
+		return store.Assessment{}, err
+	}
+	secret := ""
+	if hook != "" {
+		secret = store.NewWebhookSecret()
+	}
 	u, _ := currentUser(c)
 	a, err := s.store.CreateAssessment(c.Request().Context(), store.Assessment{OwnerID: u.ID, Title: sp.Title, Labs: sp.Labs, Cards: sp.Cards,
-		TimeLimit: sp.TimeLimit, ExpiresAt: sp.ExpiresAt, Note: sp.Note}, u.Name)
+		TimeLimit: sp.TimeLimit, ExpiresAt: sp.ExpiresAt, Note: sp.Note, WebhookURL: hook, WebhookSecret: secret}, u.Name)
 	return a, prep.Wrap(op, err)
 }
 
@@ -206,7 +220,9 @@ func (s *Server) apiCreateAssessment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toAssessmentJSON(a))
+	out := toAssessmentJSON(a)
+	out.WebhookSecret = a.WebhookSecret
+	return c.JSON(http.StatusCreated, out)
 }
 
 func (s *Server) apiAssessments(c echo.Context) error {

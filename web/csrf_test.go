@@ -76,6 +76,9 @@ var csrfRoutes = []csrfRoute{
 	{"POST", "/settings/tokens/1/delete", "", ""},
 	{"POST", "/api/tokens", "", `{"name":"evil"}`},
 	{"DELETE", "/api/tokens/1", "", `{}`},
+	// Webhooks of assessments (branch hooks).
+	{"POST", "/assessments/1/webhook", "webhook_url=https%3A%2F%2Fevil.example%2F", ""},
+	{"PUT", "/api/assessments/1/webhook", "", `{"webhook_url":"https://evil.example/"}`},
 }
 
 // TestCSRF sends every state-changing request in each way a browser, another site or a

@@ -83,6 +83,11 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed; none means clients connect directly.
 	TrustedProxies []netip.Prefix
+	// WebhookAllow is the allow-list of webhook hosts (--webhook-allow); the zero value
+	// turns webhooks off.
+	WebhookAllow WebhookAllow
+	// Sleep waits between the delivery loop's passes (a timer when nil; tests set it).
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Server is the HTTP front of prep.
@@ -109,6 +114,12 @@ type Server struct {
 	hashWait     time.Duration // how long a sign-in waits for a slot
 	csrfKey      []byte        // signs the CSRF tokens of forms (csrf.go)
 	cache        *userCache    // sessions and user data, for a few seconds (usercache.go)
+	// Webhooks (webhook.go): the allow-list, the client that honours it, the loop's
+	// sleep and the jitter of backoffs.
+	webhookAllow  WebhookAllow
+	webhookClient *http.Client
+	sleep         func(ctx context.Context, d time.Duration) error
+	jitter        func(n int64) int64
 }
 
 // New builds the server, parsing every template and hashing every asset.
@@ -127,12 +138,16 @@ func New(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Sleep == nil {
+		d.Sleep = sleepCtx
+	}
 	statements, err := renderStatements(d.Labs)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{e: echo.New(), lib: d.Library, search: d.Search, store: d.Store, labs: d.Labs, statements: statements, grader: d.Grader, log: d.Logger, requestLog: d.RequestLog, now: d.Now,
 		pages: pg, assets: as, timeouts: defaultTimeouts, csrfKey: newCSRFKey(), cache: newUserCache(),
+		webhookAllow: d.WebhookAllow, webhookClient: newWebhookClient(d.WebhookAllow), sleep: d.Sleep, jitter: randJitter,
 		signins: newSigninLimiter(), hashes: make(chan struct{}, signinHashes), hashWait: signinHashWait,
 		quota: newGradingQuota(d.GradingWorkers, d.GradingQueue)}
 	if d.Store != nil {
@@ -314,6 +329,9 @@ func (s *Server) routes() {
 	api.POST("/invites/:id/extend", s.apiExtendInvite, staff)
 	api.POST("/invites/:id/reissue", s.apiReissueInvite, staff)
 	api.GET("/invites/:id/report", s.apiInviteReport, staff)
+	s.e.POST("/assessments/:id/webhook", s.webhookForm, staff)
+	api.PUT("/assessments/:id/webhook", s.apiSetWebhook, staff)
+	api.GET("/assessments/:id/deliveries", s.apiDeliveries, staff)
 
 	s.e.GET("/a/:token", s.candidatePage, s.candidate)
 	s.e.POST("/a/:token/start", s.allow(assessment.Start, s.candidateStartForm), s.candidate)

@@ -37,7 +37,14 @@ func (s *Server) RunSweeper(ctx context.Context, interval time.Duration) {
 // database, so a sweep after a restart finds what the last run left; an invite whose
 // drafts could not all be graded (the grader busy) stays for the next sweep.
 func (s *Server) Sweep(ctx context.Context) error {
-	if s.store == nil || s.grader == nil || s.labs == nil {
+	if s.store == nil {
+		return nil
+	}
+	// Links that expired unstarted are marked once, with their webhook's event.
+	if _, err := s.store.ExpireInvites(ctx, s.now()); err != nil {
+		return err
+	}
+	if s.grader == nil || s.labs == nil {
 		return nil
 	}
 	running, err := s.store.RunningInvites(ctx)

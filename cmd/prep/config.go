@@ -24,10 +24,11 @@ type config struct {
 	logFormat string
 	logReqs   string // --log-requests, parsed by web.ParseRequestLog
 	proxies   string // --trusted-proxy, parsed by trustedProxies
+	webhooks  string // --webhook-allow, parsed by web.ParseWebhookAllow
 }
 
 // register defines the flags named in which ("addr", "data", "content", "labs", "log",
-// "proxy")
+// "proxy", "webhook")
 // on fs, with defaults from env.
 func (c *config) register(fs *flag.FlagSet, env *Env, which ...string) {
 	def := func(name, fallback string) string {
@@ -48,6 +49,8 @@ func (c *config) register(fs *flag.FlagSet, env *Env, which ...string) {
 			fs.StringVar(&c.labs, "labs", def("PREP_LABS", ""), "directory of your own labs added to the embedded ones (env PREP_LABS)")
 		case "proxy":
 			fs.StringVar(&c.proxies, "trusted-proxy", def("PREP_TRUSTED_PROXY", ""), "comma-separated CIDRs or addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto prep believes, e.g. 127.0.0.1/32 (env PREP_TRUSTED_PROXY)")
+		case "webhook":
+			fs.StringVar(&c.webhooks, "webhook-allow", def("PREP_WEBHOOK_ALLOW", ""), "comma-separated hosts assessments' webhooks may post to: *, hooks.example.com, *.example.com, or an address or CIDR (only these allow loopback and private addresses, e.g. 127.0.0.1); empty turns webhooks off (env PREP_WEBHOOK_ALLOW)")
 		case "log":
 			fs.StringVar(&c.logFormat, "log-format", def("PREP_LOG_FORMAT", "text"), "request log format: text or json (env PREP_LOG_FORMAT)")
 			fs.StringVar(&c.logReqs, "log-requests", def("PREP_LOG_REQUESTS", "all"), "which requests the request log records: all, debug (at DEBUG), errors, off, or sample=0.01 (a fraction); add ,slow=500ms to set what is slow (1s by default). Failed and slow requests are always recorded, except with off (env PREP_LOG_REQUESTS)")

@@ -20,7 +20,7 @@ var serveCmd = &command{
 and your progress in DATA/prep.db. It stops cleanly on Ctrl-C or SIGTERM.`,
 	setup: func(fs *flag.FlagSet, env *Env) func(context.Context, []string) error {
 		var cfg config
-		cfg.register(fs, env, "addr", "data", "content", "labs", "log", "proxy")
+		cfg.register(fs, env, "addr", "data", "content", "labs", "log", "proxy", "webhook")
 		return func(ctx context.Context, args []string) error {
 			if len(args) > 0 {
 				return usageErrorf(env, "serve takes no arguments (got %q); see prep help serve", args)
@@ -45,6 +45,10 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 		return usageErrorf(env, "%v", err)
 	}
 	proxies, err := trustedProxies(cfg.proxies)
+	if err != nil {
+		return usageErrorf(env, "%v", err)
+	}
+	hooks, err := web.ParseWebhookAllow(cfg.webhooks)
 	if err != nil {
 		return usageErrorf(env, "%v", err)
 	}
@@ -74,7 +78,7 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 		return err
 	}
 	defer g.Close()
-	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, GradingWorkers: workers, Logger: logger, RequestLog: reqLog, TrustedProxies: proxies})
+	srv, err := web.New(web.Deps{Library: lib, Search: idx, Store: db, Labs: set, Grader: g, GradingWorkers: workers, Logger: logger, RequestLog: reqLog, TrustedProxies: proxies, WebhookAllow: hooks})
 	if err != nil {
 		return err
 	}
@@ -84,6 +88,11 @@ func serve(ctx context.Context, env *Env, cfg config) error {
 	swept := make(chan struct{})
 	go func() { defer close(swept); srv.RunSweeper(sweepCtx, web.SweepEvery) }()
 	defer func() { stopSweeper(); <-swept }()
+	// The delivery loop posts the webhooks' outbox, starting with what a restart left.
+	hookCtx, stopHooks := context.WithCancel(ctx)
+	hooked := make(chan struct{})
+	go func() { defer close(hooked); srv.RunWebhooks(hookCtx, web.WebhookEvery) }()
+	defer func() { stopHooks(); <-hooked }()
 	return srv.Serve(ctx, cfg.addr, func(addr string) {
 		logger.Info("prep is serving", "url", "http://"+addr, "cards", len(lib.Cards()), "labs", len(set.All()), "data", cfg.data)
 	})
