@@ -56,6 +56,14 @@ func (r *rewriter) yieldBefore(n ast.Stmt) {
 	}
 	var lhs []ast.Expr
 	switch s := n.(type) {
+	case *ast.ExprStmt:
+		// Before taking a lock: a check made without it (`if b.n < max { b.mu.Lock() …`)
+		// is a race only when another goroutine runs between the check and the lock.
+		if r.locks(s.X) {
+			r.insert(n.Pos(), "_prep_rt.Yield(); ")
+			r.yields++
+		}
+		return
 	case *ast.AssignStmt:
 		if s.Tok == token.DEFINE {
 			return
@@ -185,4 +193,18 @@ func (r *rewriter) yieldImport() {
 	if r.yields > 0 {
 		r.insert(r.file.Name.End(), "; import _prep_rt "+`"`+rtImport+`"`)
 	}
+}
+
+// locks reports whether e calls Lock or RLock of a sync.Mutex or sync.RWMutex.
+func (r *rewriter) locks(e ast.Expr) bool {
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || (sel.Sel.Name != "Lock" && sel.Sel.Name != "RLock") {
+		return false
+	}
+	fn, ok := r.p.info.Uses[sel.Sel].(*types.Func)
+	return ok && fn.Pkg() != nil && fn.Pkg().Path() == "sync"
 }

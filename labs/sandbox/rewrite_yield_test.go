@@ -25,9 +25,13 @@ func TestYieldSplitsReadAndWrite(t *testing.T) {
 		{"index with a call", "b.xs[get(i)]++", "_prep_rt.Yield(); b.xs[get(i)]++"},
 		{"operand with a call", "b.n += get(i)", "_prep_rt.Yield(); b.n += get(i)"},
 		{"two targets", "b.n, total = 1, 2", "_prep_rt.Yield(); b.n, total = 1, 2"},
+		// Before a lock, so a check made without it can be raced.
+		{"taking a lock", "b.mu.Lock()", "_prep_rt.Yield(); b.mu.Lock()"},
+		{"taking a read lock", "b.rw.RLock()", "_prep_rt.Yield(); b.rw.RLock()"},
+		{"a method named Lock of the code", "b.Lock()", "b.Lock()"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code := "package p\n\ntype B struct {\n\tn  int\n\tf  float64\n\txs []uint\n\tm  map[string]int\n}\n\nvar total int\n\n" +
+			code := "package p\n\nimport \"sync\"\n\ntype B struct {\n\tn  int\n\tf  float64\n\txs []uint\n\tm  map[string]int\n\tmu sync.Mutex\n\trw sync.RWMutex\n}\n\nfunc (b *B) Lock() {}\n\nvar total int\n\n" +
 				"func get(i int) int { return i }\n\nfunc (b *B) Do(i int, x float64) {\n\t" + tc.stmt + "\n}\n"
 			test := "package p\n\nimport \"testing\"\n\nfunc TestP(t *testing.T) { go (&B{}).Do(0, 0) }\n"
 			out, lerr := prepare(newImporter(typeExports(), typeSources()), "p", []srcFile{
