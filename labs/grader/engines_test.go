@@ -56,7 +56,9 @@ func TestLabsBothEngines(t *testing.T) {
 					if tr.Hidden && tr.Status == labs.StatusFail && tr.Perf == nil {
 						hiddenFailed = true
 					}
-					if st, ok := goStatus[tr.Name]; ok && tr.Perf == nil && st != tr.Status {
+					// The starter may race (a pool with no lock): which concurrent test
+					// catches it can differ from run to run, under either engine.
+					if st, ok := goStatus[tr.Name]; ok && tr.Perf == nil && st != tr.Status && side.name == "reference" {
 						t.Errorf("%s: %s is %s under the interpreter (%s) but %s under go test", side.name, tr.Name, tr.Status, tr.Message, st)
 					}
 				}
