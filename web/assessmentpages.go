@@ -80,7 +80,7 @@ func (s *Server) renderAssessment(c echo.Context, status int, newURL, msg string
 	return s.render(c, status, "assessment", map[string]any{"Title": a.Title, "A": a, "Reports": reports, "Audit": toAuditJSON(log),
 		"NewURL": newURL, "Error": msg, "Sort": sortKey, "Desc": desc, "Similar": s.similarPairs(a.Labs, reports),
 		"SimilarThreshold": similarity.Threshold,
-		"Deliveries": deliveries, "NewSecret": secret, "WebhooksOn": s.webhookAllow.Enabled()})
+		"Deliveries":       deliveries, "NewSecret": secret, "WebhooksOn": s.webhookAllow.Enabled()})
 }
 
 func (s *Server) createInviteForm(c echo.Context) error {
