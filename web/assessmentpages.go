@@ -130,15 +130,7 @@ func (s *Server) reissueForm(c echo.Context) error {
 // invitePage is an invite's report: per lab the final verdict with its tests, the
 // timeline of attempts with code and diffs, and the playback of the draft's history.
 func (s *Server) invitePage(c echo.Context) error {
-	iv, a, err := s.inviteParam(c)
-	if err != nil {
-		return err
-	}
-	log, err := s.store.Audit(c.Request().Context(), a.ID)
-	if err != nil {
-		return err
-	}
-	r, _, err := s.inviteReport(c.Request().Context(), iv, a, autoAttempts(log), true)
+	iv, a, log, r, err := s.fullInviteReport(c)
 	if err != nil {
 		return err
 	}

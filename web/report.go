@@ -210,17 +210,24 @@ func (s *Server) reportCSV(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
 }
 
-// apiInviteReport handles GET /api/invites/{id}/report.
-func (s *Server) apiInviteReport(c echo.Context) error {
+// fullInviteReport reads the invite the :id parameter names, its assessment's audit
+// log and its report with the whole history, for the invite page and its API.
+func (s *Server) fullInviteReport(c echo.Context) (store.Invite, store.Assessment, []store.AuditEvent, inviteReportJSON, error) {
 	iv, a, err := s.inviteParam(c)
 	if err != nil {
-		return err
+		return iv, a, nil, inviteReportJSON{}, err
 	}
 	log, err := s.store.Audit(c.Request().Context(), a.ID)
 	if err != nil {
-		return err
+		return iv, a, nil, inviteReportJSON{}, err
 	}
 	r, _, err := s.inviteReport(c.Request().Context(), iv, a, autoAttempts(log), true)
+	return iv, a, log, r, err
+}
+
+// apiInviteReport handles GET /api/invites/{id}/report.
+func (s *Server) apiInviteReport(c echo.Context) error {
+	_, _, _, r, err := s.fullInviteReport(c)
 	if err != nil {
 		return err
 	}

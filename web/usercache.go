@@ -79,15 +79,8 @@ func (uc *userCache) putSession(token string, u store.User, gen uint64) {
 		return
 	}
 	now := uc.now()
-	if len(uc.sessions) >= maxCachedUsers {
-		for k, e := range uc.sessions {
-			if !now.Before(e.until) {
-				delete(uc.sessions, k)
-			}
-		}
-		if len(uc.sessions) >= maxCachedUsers {
-			return
-		}
+	if !roomIn(uc.sessions, now, func(e sessionEntry) time.Time { return e.until }) {
+		return
 	}
 	uc.sessions[token] = sessionEntry{user: u, until: now.Add(uc.ttl)}
 }
@@ -129,15 +122,8 @@ func (uc *userCache) putData(userID int64, d *userData, gen uint64) {
 		return
 	}
 	now := uc.now()
-	if len(uc.users) >= maxCachedUsers {
-		for k, e := range uc.users {
-			if !now.Before(e.until) {
-				delete(uc.users, k)
-			}
-		}
-		if len(uc.users) >= maxCachedUsers {
-			return
-		}
+	if !roomIn(uc.users, now, func(e userEntry) time.Time { return e.until }) {
+		return
 	}
 	uc.users[userID] = userEntry{data: d, until: now.Add(uc.ttl)}
 }
@@ -202,4 +188,18 @@ func (s *Server) dropChanged(next echo.HandlerFunc) echo.HandlerFunc {
 		}()
 		return next(c)
 	}
+}
+
+// roomIn makes room for one more entry in a cache map holding maxCachedUsers at most,
+// by dropping the entries expired at now; false when all are still fresh.
+func roomIn[K comparable, V any](m map[K]V, now time.Time, until func(V) time.Time) bool {
+	if len(m) < maxCachedUsers {
+		return true
+	}
+	for k, e := range m {
+		if !now.Before(until(e)) {
+			delete(m, k)
+		}
+	}
+	return len(m) < maxCachedUsers
 }
